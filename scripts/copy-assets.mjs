@@ -1,0 +1,18 @@
+// Copies non-TypeScript assets that the runtime reads (rule YAML, schemas) next to the build.
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const assets = [
+  ['src/core/schemas', 'dist/core/schemas'],
+  ['src/scanner/rules', 'dist/scanner/rules'],
+  ['src/naming/data', 'dist/naming/data'],
+  ['web', 'dist/web'],
+];
+for (const [from, to] of assets) {
+  const src = join(root, from);
+  if (!existsSync(src)) continue;
+  mkdirSync(dirname(join(root, to)), { recursive: true });
+  cpSync(src, join(root, to), { recursive: true, filter: (p) => !p.endsWith('.ts') });
+}

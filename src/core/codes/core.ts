@@ -1,0 +1,31 @@
+import type { CodeInfo } from './types.js';
+
+/** Codes of the core formats and the developer toolchain (keygen, pack, sign, verify). */
+export const coreCodes = {
+  WARDEN_E_USAGE: { kind: 'input', http: 400, summary: 'The command or request was called wrongly (missing or conflicting options). Read `--help`.' },
+  WARDEN_E_INTERNAL: { kind: 'internal', http: 500, summary: 'An unexpected fault inside Warden. Report it with the command that caused it.' },
+  WARDEN_E_IO: { kind: 'input', http: 500, summary: 'A file or folder could not be read or written (missing, no permission). Check the path.' },
+  WARDEN_E_INPUT_EMPTY: { kind: 'input', http: 400, summary: 'An input file (artifact, key, envelope) is empty. Give the right file.' },
+  WARDEN_E_INPUT_TOO_LARGE: { kind: 'input', http: 413, summary: 'An input exceeds a size, count or depth limit. Shrink it or raise the documented limit.' },
+  WARDEN_E_REF_SYNTAX: { kind: 'input', http: 400, summary: 'A module reference is not of the form `org/name@version`.' },
+  WARDEN_E_REF_ORG: { kind: 'input', http: 400, summary: 'The org part of a reference breaks the namespace rules (lowercase `[a-z0-9]` words joined by `.` or `-`, 2–64 chars).' },
+  WARDEN_E_REF_NAME: { kind: 'input', http: 400, summary: 'The name part of a reference breaks the name rules (lowercase `[a-z0-9]` words joined by `.`, `_` or `-`, 1–64 chars).' },
+  WARDEN_E_REF_VERSION: { kind: 'input', http: 400, summary: 'The version is not a strict semantic version (no ranges, no `latest`).' },
+  WARDEN_E_MANIFEST_MISSING: { kind: 'input', http: 400, summary: 'The module has no `server.json` at its root. Add one (see docs/formats.md).' },
+  WARDEN_E_MANIFEST_INVALID: { kind: 'input', http: 400, summary: '`server.json` is not valid JSON or breaks the MCP registry schema or Warden\'s name rules.' },
+  WARDEN_E_PACK_LINK: { kind: 'input', http: 400, summary: 'The module folder holds a symbolic or hard link. Replace it with the file it points to.' },
+  WARDEN_E_PACK_SPECIAL: { kind: 'input', http: 400, summary: 'The module folder holds a device, socket or FIFO. Remove it.' },
+  WARDEN_E_PACK_PATH: { kind: 'input', http: 400, summary: 'A file name in the module cannot be packed portably (control characters, backslash, too long).' },
+  WARDEN_E_OUTPUT_EXISTS: { kind: 'input', http: 409, summary: 'The output file already exists; Warden does not overwrite. Remove it or choose another path.' },
+  WARDEN_E_KEY_EXISTS: { kind: 'input', http: 409, summary: 'A key already exists at the target; keygen refuses to overwrite. Choose another folder.' },
+  WARDEN_E_KEY_INVALID: { kind: 'input', http: 400, summary: 'The key file is not an Ed25519 key in PEM (PKCS#8 private, SPKI public).' },
+  WARDEN_E_KEY_NOT_PUBLIC: { kind: 'input', http: 400, summary: 'A private key was given where a public key is expected. Give the `.pub.pem` file; never share the private key.' },
+  WARDEN_E_KEY_NOT_PRIVATE: { kind: 'input', http: 400, summary: 'A public key was given where the private signing key is expected.' },
+  WARDEN_E_ENVELOPE_MALFORMED: { kind: 'rejected', http: 400, summary: 'The signature file is not a well-formed DSSE envelope (bad JSON, missing fields, bad base64).' },
+  WARDEN_E_PAYLOAD_TYPE: { kind: 'rejected', http: 400, summary: 'The envelope\'s payloadType is not `application/vnd.in-toto+json`.' },
+  WARDEN_E_STATEMENT_INVALID: { kind: 'rejected', http: 400, summary: 'The envelope payload is not an in-toto Statement v1 with a Warden predicate.' },
+  WARDEN_E_KEY_UNKNOWN: { kind: 'rejected', http: 403, summary: 'No signature in the envelope was made by a trusted key (keyid not among the given keys).' },
+  WARDEN_E_SIG_MISMATCH: { kind: 'rejected', http: 403, summary: 'The signature does not verify with the key: the envelope was altered or signed by another key.' },
+  WARDEN_E_DIGEST_MISMATCH: { kind: 'rejected', http: 400, summary: 'The artifact bytes do not match the signed digests: the file was changed after signing.' },
+  WARDEN_E_SUBJECT_MISMATCH: { kind: 'rejected', http: 400, summary: 'The signed statement names another module or version than the one expected.' },
+} as const satisfies Record<string, CodeInfo>;

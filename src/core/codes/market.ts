@@ -1,0 +1,5 @@
+import type { CodeInfo } from './types.js';
+
+/** Codes of the market area. */
+export const marketCodes = {
+} as const satisfies Record<string, CodeInfo>;
