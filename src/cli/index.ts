@@ -1,23 +1,18 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { WARDEN_VERSION } from '../core/version.js';
 import { registerDevelopCommands } from './develop.js';
 import { registerNameCommands } from './name.js';
 import { registerScanCommands } from './scan.js';
 import { registerGatewayCommands } from './gateway.js';
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 export function buildProgram(): Command {
   const program = new Command('warden')
     .description(
-      'Security governance for MCP servers: sign and verify modules, check names, scan code,\n' +
-        'run a verifying market, install in a sandbox and gate servers at run time.',
+      'Security governance for MCP servers: sign and verify modules, check names, scan code, run a\n' +
+        'verifying market, install in a sandbox and gate servers at run time.',
     )
-    .version(packageVersion(), '-V, --version')
+    .version(WARDEN_VERSION, '-V, --version')
     .option('--json', 'print machine-readable JSON on stdout (errors too)')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
