@@ -11,10 +11,12 @@ export interface ArtifactManifest {
 }
 
 /**
- * Reads `package/server.json` out of an artifact in memory, without extracting anything. The
- * archive is untrusted here: only that one entry is buffered, up to the manifest size limit.
+ * Reads `package/server.json` out of an artifact (a file path or its bytes) in memory, without
+ * extracting anything. The archive is untrusted here: only that one entry is buffered, up to the
+ * manifest size limit.
  */
-export async function readArtifactManifest(file: string): Promise<ArtifactManifest> {
+export async function readArtifactManifest(source: string | Uint8Array, label = typeof source === 'string' ? source : 'artifact'): Promise<ArtifactManifest> {
+  const file = label;
   const target = ARTIFACT_PREFIX + MANIFEST_FILE;
   let found: Buffer | undefined;
   let tooLarge = false;
@@ -43,11 +45,15 @@ export async function readArtifactManifest(file: string): Promise<ArtifactManife
   });
   try {
     await new Promise<void>((resolveP, rejectP) => {
-      const src = createReadStream(file);
-      src.on('error', rejectP);
       parser.on('end', () => resolveP());
       parser.on('error', rejectP);
-      src.pipe(parser);
+      if (typeof source === 'string') {
+        const src = createReadStream(source);
+        src.on('error', rejectP);
+        src.pipe(parser);
+      } else {
+        parser.end(Buffer.from(source.buffer, source.byteOffset, source.byteLength));
+      }
     });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code?.startsWith('E') && (err as NodeJS.ErrnoException).syscall) throw ioError('read', file, err);
