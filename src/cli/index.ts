@@ -5,6 +5,8 @@ import { registerDevelopCommands } from './develop.js';
 import { registerNameCommands } from './name.js';
 import { registerScanCommands } from './scan.js';
 import { registerGatewayCommands } from './gateway.js';
+import { registerMarketCommands } from './market.js';
+import { registerInstallCommands } from './install.js';
 
 export function buildProgram(): Command {
   const program = new Command('warden')
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerDevelopCommands(program);
   registerNameCommands(program);
   registerScanCommands(program);
+  registerMarketCommands(program);
+  registerInstallCommands(program);
   registerGatewayCommands(program);
   return program;
 }
