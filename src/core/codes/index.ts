@@ -4,6 +4,7 @@ import { scannerCodes } from './scanner.js';
 import { marketCodes } from './market.js';
 import { installerCodes } from './installer.js';
 import { gatewayCodes } from './gateway.js';
+import { clientCodes } from './clients.js';
 import type { CodeInfo } from './types.js';
 
 export type { CodeInfo, ErrorKind } from './types.js';
@@ -16,6 +17,7 @@ export const errorCodes = {
   ...marketCodes,
   ...installerCodes,
   ...gatewayCodes,
+  ...clientCodes,
 } as const satisfies Record<string, CodeInfo>;
 
 export type WardenErrorCode = keyof typeof errorCodes;
