@@ -7,6 +7,7 @@ import { registerScanCommands } from './scan.js';
 import { registerGatewayCommands } from './gateway.js';
 import { registerMarketCommands } from './market.js';
 import { registerInstallCommands } from './install.js';
+import { registerSelfVerifyCommand } from './self-verify.js';
 
 export function buildProgram(): Command {
   const program = new Command('warden')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerScanCommands(program);
   registerMarketCommands(program);
   registerInstallCommands(program);
+  registerSelfVerifyCommand(program);
   registerGatewayCommands(program);
   return program;
 }

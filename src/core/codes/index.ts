@@ -5,6 +5,7 @@ import { marketCodes } from './market.js';
 import { installerCodes } from './installer.js';
 import { gatewayCodes } from './gateway.js';
 import { clientCodes } from './clients.js';
+import { releaseCodes } from './release.js';
 import type { CodeInfo } from './types.js';
 
 export type { CodeInfo, ErrorKind } from './types.js';
@@ -18,6 +19,7 @@ export const errorCodes = {
   ...installerCodes,
   ...gatewayCodes,
   ...clientCodes,
+  ...releaseCodes,
 } as const satisfies Record<string, CodeInfo>;
 
 export type WardenErrorCode = keyof typeof errorCodes;
