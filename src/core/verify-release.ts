@@ -39,13 +39,19 @@ export function verifyArtifactEnvelope(envelope: DsseEnvelope, actual: Digests, 
     throw new WardenError('WARDEN_E_STATEMENT_INVALID', `The signed predicate names "${String(pred.ref).slice(0, 200)}" but the subject is "${subject.name.slice(0, 200)}".`, { where });
   }
   if (policy.expectedRef) assertSubjectIs(statement, policy.expectedRef, where);
-  // Digests are public values, but comparing in constant time costs nothing and removes a question.
-  const sha256Ok = constantTimeEqual(subject.digest.sha256, actual.sha256);
-  const sha512Ok = constantTimeEqual(subject.digest.sha512, actual.sha512);
-  if (!sha256Ok || !sha512Ok) {
-    throw new WardenError('WARDEN_E_DIGEST_MISMATCH', `The artifact's ${!sha256Ok ? 'sha256' : 'sha512'} digest differs from the signed one: the file was changed after signing. Do not use it.`, { where, details: { signed: subject.digest, actual } });
-  }
+  assertDigestsMatch(statement, actual, where);
   return { keyid, statement };
+}
+
+/** Both signed digests must equal the digests of the bytes at hand. */
+export function assertDigestsMatch(statement: Statement, actual: Digests, where = 'envelope'): void {
+  const signed = statement.subject[0]!.digest;
+  // Digests are public values, but comparing in constant time costs nothing and removes a question.
+  const sha256Ok = constantTimeEqual(signed.sha256, actual.sha256);
+  const sha512Ok = constantTimeEqual(signed.sha512, actual.sha512);
+  if (!sha256Ok || !sha512Ok) {
+    throw new WardenError('WARDEN_E_DIGEST_MISMATCH', `The artifact's ${!sha256Ok ? 'sha256' : 'sha512'} digest differs from the signed one: the file was changed after signing. Do not use it.`, { where, details: { signed, actual: { sha256: actual.sha256, sha512: actual.sha512 } } });
+  }
 }
 
 /** The statement must name exactly `expected` (no prefix or version-range semantics). */

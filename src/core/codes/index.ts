@@ -6,6 +6,7 @@ import { installerCodes } from './installer.js';
 import { gatewayCodes } from './gateway.js';
 import { clientCodes } from './clients.js';
 import { releaseCodes } from './release.js';
+import { installVerifyCodes } from './install-verify.js';
 import type { CodeInfo } from './types.js';
 
 export type { CodeInfo, ErrorKind } from './types.js';
@@ -20,6 +21,7 @@ export const errorCodes = {
   ...gatewayCodes,
   ...clientCodes,
   ...releaseCodes,
+  ...installVerifyCodes,
 } as const satisfies Record<string, CodeInfo>;
 
 export type WardenErrorCode = keyof typeof errorCodes;
