@@ -1,0 +1,106 @@
+import type { ChildProcess } from 'node:child_process';
+import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { WardenError } from '../../core/errors.js';
+import type { StdioLauncher, StdioLaunchSpec } from './launcher.js';
+
+/**
+ * MCP client transport over a child's stdin/stdout (newline-delimited JSON-RPC), started through
+ * a StdioLauncher. Same framing as the SDK's StdioClientTransport, but the process is created by
+ * the launcher so environment and sandboxing stay under the gateway's control.
+ */
+export class LaunchedStdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  readonly #spec: StdioLaunchSpec;
+  readonly #launcher: StdioLauncher;
+  readonly #onStderr: (line: string) => void;
+  readonly #buf = new ReadBuffer({ maxBufferSize: 64 * 1024 * 1024 });
+  #child: ChildProcess | undefined;
+  #closed = false;
+
+  constructor(spec: StdioLaunchSpec, launcher: StdioLauncher, onStderr: (line: string) => void) {
+    this.#spec = spec;
+    this.#launcher = launcher;
+    this.#onStderr = onStderr;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let child: ChildProcess;
+      try {
+        child = this.#launcher.launch(this.#spec);
+      } catch (cause) {
+        reject(new WardenError('WARDEN_E_GW_UPSTREAM', `Cannot start upstream ${this.#spec.server}: ${(cause as Error).message}`, { cause }));
+        return;
+      }
+      this.#child = child;
+      child.once('error', (err) => {
+        const e = new WardenError('WARDEN_E_GW_UPSTREAM', `Upstream ${this.#spec.server} failed: ${err.message}`, { cause: err });
+        reject(e);
+        this.onerror?.(e);
+        this.#finish();
+      });
+      child.once('spawn', () => resolve());
+      child.once('exit', () => this.#finish());
+      child.stdin!.on('error', (err) => this.onerror?.(err));
+      child.stdout!.on('data', (chunk: Buffer) => {
+        this.#buf.append(chunk);
+        for (;;) {
+          let msg: JSONRPCMessage | null;
+          try {
+            msg = this.#buf.readMessage();
+          } catch (err) {
+            this.onerror?.(err as Error);
+            continue;
+          }
+          if (msg === null) break;
+          this.onmessage?.(msg);
+        }
+      });
+      let errTail = '';
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (s: string) => {
+        const lines = (errTail + s).split('\n');
+        errTail = lines.pop()!.slice(-4096);
+        for (const l of lines) if (l.length > 0) this.#onStderr(l.slice(0, 4096));
+      });
+    });
+  }
+
+  #finish(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#buf.clear();
+    this.onclose?.();
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const child = this.#child;
+    if (!child?.stdin || this.#closed) return Promise.reject(new WardenError('WARDEN_E_GW_UPSTREAM', `Upstream ${this.#spec.server} is not running.`));
+    return new Promise((resolve) => {
+      if (child.stdin!.write(serializeMessage(message))) resolve();
+      else child.stdin!.once('drain', resolve);
+    });
+  }
+
+  async close(): Promise<void> {
+    const child = this.#child;
+    if (!child || this.#closed) return;
+    child.stdin?.end();
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const t1 = setTimeout(() => child.kill('SIGTERM'), 200);
+    const t2 = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3500))]);
+    clearTimeout(t1);
+    clearTimeout(t2);
+    this.#finish();
+  }
+}
