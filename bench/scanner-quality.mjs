@@ -1,0 +1,133 @@
+// Precision and recall of the tool-poisoning rules (src/scanner/poisoning) on the labelled corpus
+// ../shared/data/tool-descriptions.jsonl, per source, per vector and per attack category, on a
+// development half and a held-out half (split by a hash of the row id), plus throughput.
+//   npm run bench -- scanner-quality [--data FILE] [--show dev|holdout|all] [--min-severity medium]
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', 'dist', 'scanner', 'poisoning', 'index.js');
+if (!existsSync(dist)) {
+  console.error('dist is missing: run `npx tsc -p tsconfig.build.json; node scripts/copy-assets.mjs` (or `npm run bench`, which builds).');
+  process.exit(2);
+}
+const { checkToolDefinition, loadPoisonRules } = await import(dist);
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: 'string', default: join(here, '..', '..', 'shared', 'data', 'tool-descriptions.jsonl') },
+    show: { type: 'string' }, // print misses and false alarms of this half
+    'min-severity': { type: 'string', default: 'medium' },
+    runs: { type: 'string', default: '5' },
+  },
+});
+const SEV = ['info', 'low', 'medium', 'high', 'critical'];
+const minSev = SEV.indexOf(args['min-severity']);
+if (minSev < 0) {
+  console.error(`--min-severity must be one of ${SEV.join(', ')}`);
+  process.exit(2);
+}
+
+/** Development half or held-out half, fixed by the row id (not by content or label). */
+export const half = (id) => (createHash('sha256').update(String(id)).digest()[0] & 1 ? 'holdout' : 'dev');
+
+/** A row's text is either a bare description or a JSON tool definition (`{"name", "inputSchema", ...}`). */
+function toTool(row) {
+  const t = row.text.trim();
+  if (t.startsWith('{')) {
+    try {
+      const obj = JSON.parse(t);
+      if (obj && typeof obj.name === 'string') return obj;
+    } catch {}
+  }
+  return { name: 'tool', description: row.text };
+}
+
+const rows = readFileSync(args.data, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+const rules = loadPoisonRules();
+const verdicts = rows.map((row) => {
+  const findings = checkToolDefinition(toTool(row), { rules }).filter((f) => SEV.indexOf(f.severity) >= minSev);
+  return { row, half: half(row.id), flagged: findings.length > 0, findings };
+});
+
+function score(list, positive = (r) => r.label === 'malicious') {
+  let tp = 0, fp = 0, fn = 0, tn = 0;
+  for (const v of list) {
+    const pos = positive(v.row);
+    if (v.flagged && pos) tp++;
+    else if (v.flagged) fp++;
+    else if (pos) fn++;
+    else tn++;
+  }
+  const p = tp + fp ? tp / (tp + fp) : NaN;
+  const r = tp + fn ? tp / (tp + fn) : NaN;
+  return { n: list.length, tp, fp, fn, tn, p, r };
+}
+const fmt = (x) => (Number.isNaN(x) ? '  -  ' : x.toFixed(3));
+function line(label, s) {
+  console.log(`${label.padEnd(44)} n=${String(s.n).padStart(3)}  tp=${String(s.tp).padStart(3)} fp=${String(s.fp).padStart(2)} fn=${String(s.fn).padStart(3)} tn=${String(s.tn).padStart(3)}  precision ${fmt(s.p)}  recall ${fmt(s.r)}`);
+}
+function groupBy(list, key) {
+  const m = new Map();
+  for (const v of list) {
+    const k = key(v.row) ?? '-';
+    if (!m.has(k)) m.set(k, []);
+    m.get(k).push(v);
+  }
+  return [...m].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+}
+
+console.log(`tool-poisoning quality on ${args.data} (${rows.length} rows, ${rules.length} rules, flag = any finding >= ${args['min-severity']})`);
+console.log('positives: label "malicious"; "malicious_server" rows (harmless-looking tools of a bad server) are reported apart.\n');
+const tdOnly = (v) => v.row.vector === 'tool_description' && v.row.label !== 'malicious_server';
+for (const h of ['dev', 'holdout', 'all']) {
+  const inHalf = verdicts.filter((v) => h === 'all' || v.half === h);
+  console.log(`== ${h} ==`);
+  line('TARGET tool_description (excl. malicious_server)', score(inHalf.filter(tdOnly)));
+  line('tool_description, malicious_server as positive', score(inHalf.filter((v) => v.row.vector === 'tool_description'), (r) => r.label !== 'benign'));
+  line('all rows (excl. malicious_server)', score(inHalf.filter((v) => v.row.label !== 'malicious_server')));
+  for (const [k, list] of groupBy(inHalf.filter((v) => v.row.label !== 'malicious_server'), (r) => r.vector)) line(`  vector ${k}`, score(list));
+  for (const [k, list] of groupBy(inHalf.filter((v) => v.row.label !== 'malicious_server'), (r) => r.source)) line(`  source ${k}`, score(list));
+  for (const [k, list] of groupBy(inHalf.filter((v) => v.row.label === 'malicious'), (r) => r.attack_category)) line(`  category ${k} (malicious only)`, score(list));
+  line('  malicious_server rows (recall only)', score(inHalf.filter((v) => v.row.label === 'malicious_server'), () => true));
+  console.log('');
+}
+
+const byRule = new Map();
+for (const v of verdicts) for (const f of v.findings) {
+  const e = byRule.get(f.ruleId) ?? { mal: 0, ben: 0 };
+  v.row.label === 'benign' ? e.ben++ : e.mal++;
+  byRule.set(f.ruleId, e);
+}
+console.log('rows flagged per rule (malicious+malicious_server / benign):');
+for (const [id, e] of [...byRule].sort((a, b) => b[1].mal - a[1].mal)) console.log(`  ${id.padEnd(40)} ${String(e.mal).padStart(4)} / ${e.ben}`);
+
+if (args.show) {
+  const pick = verdicts.filter((v) => args.show === 'all' || v.half === args.show);
+  console.log(`\nmisses (${args.show}):`);
+  for (const v of pick) if (v.row.label !== 'benign' && !v.flagged) console.log(`  [${v.row.label}/${v.row.attack_category ?? '-'}] ${JSON.stringify(v.row.text).slice(0, 160)}`);
+  console.log(`\nfalse alarms (${args.show}):`);
+  for (const v of pick) if (v.row.label === 'benign' && v.flagged) console.log(`  ${v.findings.map((f) => f.ruleId).join(',')}: ${JSON.stringify(v.row.text).slice(0, 160)}`);
+}
+
+// Throughput: all rows through every rule, against the baseline of only extracting and
+// normalizing their text (the fixed cost any analysis pays), medians over runs.
+const { normalizeText } = await import(join(here, '..', 'dist', 'scanner', 'poisoning', 'normalize.js'));
+const tools = rows.map(toTool);
+const runs = Math.max(1, Number(args.runs));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = (fn) => {
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(out);
+};
+const base = time(() => { for (const t of tools) normalizeText(t.description ?? ''); });
+const full = time(() => { for (const t of tools) checkToolDefinition(t, { rules }); });
+console.log(`\nthroughput (median of ${runs}): ${tools.length} tools checked in ${full.toFixed(1)} ms = ${Math.round(tools.length / (full / 1000))} tools/s; normalize-only baseline ${base.toFixed(1)} ms (ratio ${(full / base).toFixed(1)}x)`);

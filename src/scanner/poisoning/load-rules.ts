@@ -1,0 +1,94 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { WardenError, ioError } from '../../core/errors.js';
+import { LIMITS } from './limits.js';
+import { ruleFileSchema } from './rule-schema.js';
+import type { PoisonRule } from './types.js';
+
+/** Folder of the built-in rules, next to this module in src/ and in dist/ (copied by scripts/copy-assets.mjs). */
+export const BUILTIN_RULES_DIR = fileURLToPath(new URL('./rules/', import.meta.url));
+
+function invalid(file: string, message: string, cause?: unknown): WardenError {
+  return new WardenError('WARDEN_E_SCAN_RULE_INVALID', `Poisoning rule ${file}: ${message}. Fix the file (see docs/tool-poisoning.md).`, { where: file, cause });
+}
+
+/** Parses and validates one rule file; regular expressions are compiled once here to fail early. */
+export function parseRuleFile(file: string, text: string): PoisonRule {
+  let data: unknown;
+  try {
+    data = parseYaml(text, { maxAliasCount: 100 });
+  } catch (err) {
+    throw invalid(file, `not valid YAML (${(err as Error).message.split('\n')[0]})`, err);
+  }
+  const parsed = ruleFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw invalid(file, `${first.path.join('.') || 'file'}: ${first.message}`);
+  }
+  const rule = { ...parsed.data, file } as PoisonRule;
+  const base = file.split(/[\\/]/).pop()!.replace(/\.ya?ml$/, '');
+  if (base !== rule.id) throw invalid(file, `the file must be named after the rule id (${rule.id}.yaml)`);
+  const patterns: string[] = [];
+  const m = rule.matcher;
+  if (m.type === 'signals') {
+    for (const s of m.signals) if (s.pattern) patterns.push(s.pattern);
+    const groups = new Set(m.signals.map((s) => s.group));
+    for (const g of m.require) if (!groups.has(g)) throw invalid(file, `required group "${g}" has no signal`);
+  }
+  if (m.type === 'exfil-parameter') patterns.push(m.channelNames, m.secretSources, m.conversationSources, m.fillVerbs);
+  for (const p of patterns) {
+    try {
+      new RegExp(p, 'iu');
+    } catch (err) {
+      throw invalid(file, `bad regular expression ${JSON.stringify(p.slice(0, 80))}`, err);
+    }
+  }
+  return rule;
+}
+
+function loadDir(dir: string): PoisonRule[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch (err) {
+    throw ioError('read the rule folder', dir, err);
+  }
+  if (names.length > LIMITS.ruleFiles) {
+    throw new WardenError('WARDEN_E_INPUT_TOO_LARGE', `Rule folder ${dir} holds ${names.length} rule files; the limit is ${LIMITS.ruleFiles}.`, { where: dir });
+  }
+  return names.map((n) => {
+    const file = join(dir, n);
+    let text: string;
+    try {
+      if (statSync(file).size > LIMITS.ruleFileBytes) throw invalid(file, `larger than ${LIMITS.ruleFileBytes} bytes`);
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      if (err instanceof WardenError) throw err;
+      throw ioError('read the rule file', file, err);
+    }
+    return parseRuleFile(file, text);
+  });
+}
+
+let builtin: PoisonRule[] | undefined;
+
+/**
+ * The built-in poisoning rules plus those in `extraDirs` (one YAML file per rule). A rule from an
+ * extra folder with the id of a built-in rule replaces it; two rules with one id in the same
+ * folder set are an error.
+ */
+export function loadPoisonRules(extraDirs: string[] = []): PoisonRule[] {
+  builtin ??= loadDir(BUILTIN_RULES_DIR);
+  const byId = new Map(builtin.map((r) => [r.id, r]));
+  const seen = new Set<string>();
+  for (const dir of extraDirs) {
+    for (const rule of loadDir(dir)) {
+      if (seen.has(rule.id)) throw invalid(rule.file, `a second rule with id ${rule.id} in the extra folders`);
+      seen.add(rule.id);
+      byId.set(rule.id, rule);
+    }
+  }
+  return [...byId.values()];
+}

@@ -1,0 +1,58 @@
+import { excerpt } from '../evidence.js';
+import { normalizeText, splitSentences } from '../normalize.js';
+import { schemaProperties } from '../tool-text.js';
+import type { MatchHit, ToolDefinition } from '../types.js';
+
+export interface CompiledExfil {
+  channelNames: RegExp;
+  secretSources: RegExp;
+  conversationSources: RegExp;
+  fillVerbs: RegExp;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A parameter used as a side channel: the model is told to put secrets, file contents or the
+ * conversation into an argument the user will not look at. Three shapes:
+ *  1. a property's own description asks for secret data (any name), or for conversation data
+ *     when the property has a side-channel name (`sidenote`, `notes`, `context`, `metadata`);
+ *  2. the tool description asks to put such data into a property it names (`as 'sidenote'`);
+ *  3. without a schema, the description asks to put such data into a quoted side-channel name.
+ */
+export function matchExfilParameter(c: CompiledExfil, tool: ToolDefinition): MatchHit | null {
+  const props = schemaProperties(tool);
+  const asks = (sentence: string, channel: boolean) =>
+    c.fillVerbs.test(sentence) && (c.secretSources.test(sentence) || (channel && c.conversationSources.test(sentence)));
+
+  for (const p of props) {
+    const channel = c.channelNames.test(p.name);
+    for (const s of splitSentences(normalizeText(p.description))) {
+      if (asks(s, channel)) {
+        return { field: `${p.path}.description`, evidence: excerpt(s), detail: `parameter "${p.name}" is to be filled with sensitive data` };
+      }
+    }
+  }
+
+  const sentences = splitSentences(normalizeText(tool.description ?? ''));
+  const named = props.map((p) => ({ name: p.name, channel: c.channelNames.test(p.name) }));
+  for (let i = 0; i < sentences.length; i++) {
+    // A request and the parameter it targets are often one sentence apart ("read X. Pass it as 'notes'").
+    const s = sentences.slice(i, i + 2).join(' ');
+    for (const p of named) {
+      const ref = new RegExp(`[\`'"]${escapeRe(p.name)}[\`'"]|\\b(?:as|in|into|to|the)\\s+${escapeRe(p.name)}\\b`, 'iu');
+      if (ref.test(s) && asks(s, p.channel)) {
+        return { field: 'description', evidence: excerpt(s), detail: `the description routes sensitive data into parameter "${p.name}"` };
+      }
+    }
+    if (props.length === 0) {
+      const quoted = /[`'"]([A-Za-z_][\w-]{1,40})[`'"]\s*(?:field|parameter|argument|param)?/gu;
+      for (const q of s.matchAll(quoted)) {
+        if (c.channelNames.test(q[1]!) && asks(s, true)) {
+          return { field: 'description', evidence: excerpt(s), detail: `the description routes sensitive data into a "${q[1]}" argument` };
+        }
+      }
+    }
+  }
+  return null;
+}
