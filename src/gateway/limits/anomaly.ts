@@ -9,8 +9,10 @@ import { hourOfWeek } from '../policy/hours.js';
  * - rate-spike: EWMA mean and variance of calls per interval; a count more than `z` standard
  *   deviations above the mean (and at least `minCount`) after `warmupIntervals` intervals.
  * - denied-burst: `count` refused requests (policy, pins, rate limits) within `windowSec`.
- * - off-hours: a call in an hour-of-week in which the key has never been active, once it has
- *   `minHistory` calls of history.
+ * - off-hours: a call at an hour the key's hour-of-week profile has never seen, once it has
+ *   `minHistory` calls: no history within ±1 hour of this hour-of-day on any day of the same
+ *   class (weekdays Mon-Fri, weekend Sat-Sun). Weekday office use thus learns Wednesday 10:00
+ *   from Monday 10:00, while Sunday 03:00 stands out.
  * - new-tool: a tool the key never called before, after `warmupCalls` calls.
  */
 export type AnomalyKind = 'rate-spike' | 'denied-burst' | 'off-hours' | 'new-tool';
@@ -36,6 +38,15 @@ interface KeyState {
 }
 
 const MAX_KEYS = 100_000;
+
+/** Has the profile any history at this hour-of-day (±1 h) on a day of the same class? */
+function usualHour(hours: Uint32Array, hourOfWeek: number): boolean {
+  const day = Math.floor(hourOfWeek / 24);
+  const hod = hourOfWeek % 24;
+  const days = day < 5 ? [0, 1, 2, 3, 4] : [5, 6];
+  for (const d of days) for (const dh of [-1, 0, 1]) if (hours[(d * 24 + hod + dh + 168) % 168]! > 0) return true;
+  return false;
+}
 const MAX_TOOLS_PER_KEY = 1000;
 
 export class AnomalyDetector {
@@ -98,7 +109,7 @@ export class AnomalyDetector {
     const oh = this.#cfg.offHours;
     if (oh) {
       const h = hourOfWeek(now, oh.timezone);
-      if (s.total >= oh.minHistory && s.hours[h] === 0) {
+      if (s.total >= oh.minHistory && !usualHour(s.hours, h)) {
         out.push({ kind: 'off-hours', action: oh.action, key, detail: `first use in hour-of-week ${h} after ${s.total} calls` });
       }
       s.hours[h]!++;
