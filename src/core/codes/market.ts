@@ -1,5 +1,30 @@
 import type { CodeInfo } from './types.js';
 
-/** Codes of the market area. */
+/** Codes of the market area: its HTTP API, store, publish pipeline and trust (docs/market.md). */
 export const marketCodes = {
+  WARDEN_E_MARKET_UNAUTHENTICATED: { kind: 'rejected', http: 401, summary: 'The market request needs a token: send `Authorization: Bearer <token>` (CLI: `--token` or WARDEN_TOKEN).' },
+  WARDEN_E_MARKET_TOKEN_INVALID: { kind: 'rejected', http: 401, summary: 'The market token is unknown, revoked or expired. Ask an admin for a new one (`warden token create`).' },
+  WARDEN_E_MARKET_FORBIDDEN: { kind: 'rejected', http: 403, summary: 'The token\'s role or org does not allow this action (e.g. a publisher token of another org). Use a token of the right role and org.' },
+  WARDEN_E_MARKET_NOT_FOUND: { kind: 'input', http: 404, summary: 'No such org, key, token, server or version in the market. Check the name (org/name) and version.' },
+  WARDEN_E_MARKET_ORG_EXISTS: { kind: 'input', http: 409, summary: 'An org of that name already exists; org names are unique namespaces. Choose another name.' },
+  WARDEN_E_MARKET_ORG_UNKNOWN: { kind: 'rejected', http: 404, summary: 'The module\'s org is not registered in the market. An admin creates it first (`warden org create`).' },
+  WARDEN_E_MARKET_KEY_EXISTS: { kind: 'input', http: 409, summary: 'That public key (keyid) is already registered. Keys cannot be moved between orgs or re-activated; generate a new key.' },
+  WARDEN_E_MARKET_KEY_UNREGISTERED: { kind: 'rejected', http: 403, summary: 'The publish envelope is not signed by any key registered to the org. Register the public key (`warden org key add`) or sign with a registered key.' },
+  WARDEN_E_MARKET_KEY_REVOKED: { kind: 'rejected', http: 403, summary: 'The publish envelope is signed by a key the org revoked; revoked keys stop verifying new publishes. Sign with an active key.' },
+  WARDEN_E_MARKET_VERSION_EXISTS: { kind: 'rejected', http: 409, summary: 'This version is already published with different bytes; versions are immutable. Publish a new version.' },
+  WARDEN_E_MARKET_NAME_BLOCKED: { kind: 'rejected', http: 403, summary: 'The name looks like another org\'s module or org (look-alike / squatting). Choose a clearly different name.' },
+  WARDEN_E_MARKET_NAME_REVIEW: { kind: 'rejected', http: 202, summary: 'The name resembles another org\'s name; the release is held until a reviewer approves it.' },
+  WARDEN_E_MARKET_SCAN_REVIEW: { kind: 'rejected', http: 202, summary: 'The scan found high-risk capabilities or a low rating; the release is held until a reviewer approves it.' },
+  WARDEN_E_MARKET_SCAN_REJECTED: { kind: 'rejected', http: 422, summary: 'The scan rating is below what the market accepts. Fix the findings (`warden scan`) and publish a new version.' },
+  WARDEN_E_MARKET_SCAN_FAILED: { kind: 'rejected', http: 202, summary: 'The scanner could not analyse the artifact; the release is held for a reviewer. Check the artifact unpacks and scans locally.' },
+  WARDEN_E_MARKET_STEP_UNAVAILABLE: { kind: 'internal', http: 200, summary: 'A pipeline step (naming engine or scanner) is not installed in this market build; the release records it as "not run".' },
+  WARDEN_E_MARKET_HELD: { kind: 'rejected', http: 202, summary: 'The publish was stored but held for review; it is not visible until a reviewer approves it (`warden review approve`).' },
+  WARDEN_E_MARKET_STATUS: { kind: 'input', http: 409, summary: 'That status change is not allowed (taken-down is final; held releases are decided by review). See docs/market.md.' },
+  WARDEN_E_MARKET_TAKEN_DOWN: { kind: 'rejected', http: 410, summary: 'The release was taken down by the market; its artifact is no longer served. Do not install it.' },
+  WARDEN_E_MARKET_RATE_LIMITED: { kind: 'rejected', http: 429, summary: 'Too many requests from this address. Wait for `Retry-After` seconds.' },
+  WARDEN_E_MARKET_STORE: { kind: 'internal', http: 500, summary: 'The market database failed (connection, migration, constraint). Check `--db`/the data folder and the server log.' },
+  WARDEN_E_MARKET_DATA_DIR: { kind: 'input', http: 500, summary: 'The market data folder is missing, not initialised, or already initialised. Run `warden market init --data DIR` once.' },
+  WARDEN_E_MARKET_UNREACHABLE: { kind: 'input', http: 502, summary: 'The market URL did not answer or answered with something that is not the Warden market. Check `--market`/WARDEN_MARKET.' },
+  WARDEN_E_MARKET_AUDIT_BROKEN: { kind: 'rejected', http: 500, summary: 'The audit log failed verification (a hash link, payload digest, or release record does not match). Treat the store as tampered.' },
+  WARDEN_E_MARKET_COUNTERSIG: { kind: 'rejected', http: 403, summary: 'The market countersignature is missing, not by the market key, or does not match the publisher signature and digests. Do not install.' },
 } as const satisfies Record<string, CodeInfo>;

@@ -1,0 +1,123 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize, sep } from 'node:path';
+import { Parser, type ReadEntry } from 'tar';
+import type { ScanFacts, ScanSummary } from './types.js';
+
+/** The slice of the scanner's report (src/scanner ScanReport) the market keeps. */
+interface ScanReportLike {
+  findings: Array<{ ruleId: string; severity: string; file: string; line: number; message: string }>;
+  capabilities: Record<string, { present: boolean }>;
+  score: number;
+  rating: string;
+  summary: Record<string, number>;
+}
+type ScanFn = (target: string, options?: Record<string, unknown>) => Promise<ScanReportLike>;
+
+export const UNPACK_LIMITS = { maxEntries: 5000, maxBytes: 64 * 1024 * 1024 } as const;
+
+/**
+ * Unpacks the (already signature-verified) artifact into a fresh temp folder for the scanner:
+ * regular files under `package/` only — links, devices, absolute or `..` paths are dropped —
+ * within entry-count and size limits.
+ */
+export async function unpackForScan(bytes: Uint8Array, dir: string): Promise<number> {
+  const files: Array<{ path: string; data: Buffer }> = [];
+  let total = 0;
+  let count = 0;
+  let problem: string | undefined;
+  const parser = new Parser({
+    strict: true,
+    onReadEntry: (entry: ReadEntry) => {
+      count++;
+      const rel = entry.path.startsWith('package/') ? normalize(entry.path.slice('package/'.length)) : '';
+      const unsafe = rel === '' || rel.startsWith('..') || rel.startsWith(sep) || rel.includes(`${sep}..${sep}`);
+      if (count > UNPACK_LIMITS.maxEntries) problem ??= `more than ${UNPACK_LIMITS.maxEntries} entries`;
+      if (entry.type !== 'File' || unsafe || problem) {
+        entry.resume();
+        return;
+      }
+      total += entry.size ?? 0;
+      if (total > UNPACK_LIMITS.maxBytes) {
+        problem ??= `more than ${UNPACK_LIMITS.maxBytes} bytes unpacked`;
+        entry.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      entry.on('data', (c: Buffer) => chunks.push(c));
+      entry.on('end', () => files.push({ path: rel, data: Buffer.concat(chunks) }));
+    },
+  });
+  await new Promise<void>((resolveP, rejectP) => {
+    parser.on('end', () => resolveP());
+    parser.on('error', rejectP);
+    parser.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+  if (problem) throw new Error(`artifact too large to scan: ${problem}`);
+  for (const f of files) {
+    const target = join(dir, f.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, f.data, { flag: 'wx' });
+  }
+  return files.length;
+}
+
+export function summarize(report: ScanReportLike): ScanSummary {
+  const rank = ['critical', 'high', 'medium', 'low', 'info'];
+  const sorted = [...report.findings].sort((a, b) => rank.indexOf(a.severity) - rank.indexOf(b.severity));
+  return {
+    rating: report.rating,
+    score: report.score,
+    summary: { ...report.summary },
+    findings: report.findings.length,
+    capabilities: Object.entries(report.capabilities ?? {}).filter(([, v]) => v?.present).map(([k]) => k),
+    topFindings: sorted.slice(0, 10).map((x) => ({ ruleId: x.ruleId, severity: x.severity, file: x.file, line: x.line, message: String(x.message).slice(0, 300) })),
+  };
+}
+
+/**
+ * The market's one door to the scanner. When src/scanner is not built (or has no `scan`), every
+ * scan answers `not-run` with the reason, and the pipeline records that in the release.
+ */
+export class ScanStep {
+  #scan: ScanFn | undefined;
+  #unavailable: string | undefined;
+
+  private constructor(scan: ScanFn | undefined, unavailable: string | undefined) {
+    this.#scan = scan;
+    this.#unavailable = unavailable;
+  }
+
+  static async load(): Promise<ScanStep> {
+    try {
+      // @ts-ignore -- src/scanner is built in parallel; when missing this import fails and is handled.
+      const mod = (await import('../../scanner/index.js')) as { scan?: unknown };
+      if (typeof mod.scan !== 'function') return new ScanStep(undefined, 'src/scanner does not export scan');
+      return new ScanStep(mod.scan as ScanFn, undefined);
+    } catch (err) {
+      return new ScanStep(undefined, `scanner not installed (${String((err as Error)?.message ?? err).slice(0, 120)})`);
+    }
+  }
+
+  static disabled(reason: string): ScanStep {
+    return new ScanStep(undefined, reason);
+  }
+
+  get available(): boolean {
+    return this.#scan !== undefined;
+  }
+
+  async run(bytes: Uint8Array): Promise<ScanFacts> {
+    if (!this.#scan) return { status: 'not-run', reason: this.#unavailable ?? 'unavailable' };
+    const dir = await mkdtemp(join(tmpdir(), 'warden-market-scan-'));
+    try {
+      await unpackForScan(bytes, dir);
+      const report = await this.#scan(dir, {});
+      return { status: 'ran', report: summarize(report) };
+    } catch (err) {
+      return { status: 'failed', reason: String((err as Error)?.message ?? err).slice(0, 300) };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
