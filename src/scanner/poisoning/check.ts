@@ -74,7 +74,7 @@ function toFinding(rule: PoisonRule, tool: ToolDefinition, hit: MatchHit): Poiso
 function assertTool(tool: unknown, where: string): asserts tool is ToolDefinition {
   const t = tool as ToolDefinition | null;
   if (typeof t !== 'object' || t === null || typeof t.name !== 'string' || (t.description !== undefined && typeof t.description !== 'string')) {
-    throw new WardenError('WARDEN_E_SCAN_RULE_INVALID', `${where} is not a tool definition: it needs a string "name" and, if present, a string "description".`, { where });
+    throw new WardenError('WARDEN_E_USAGE', `${where} is not a tool definition: it needs a string "name" and, if present, a string "description".`, { where });
   }
 }
 
@@ -92,7 +92,7 @@ function checkOne(tool: ToolDefinition, rules: PoisonRule[], ctx: MatchContext):
 export function checkToolDefinition(tool: ToolDefinition, opts: CheckOptions = {}): PoisonFinding[] {
   assertTool(tool, 'tool');
   const rules = opts.rules ?? loadPoisonRules();
-  return checkOne(tool, rules, { others: (opts.knownToolNames ?? []).filter((n) => n !== tool.name) });
+  return checkOne(tool, rules, { others: opts.knownToolNames ?? [] });
 }
 
 /**
@@ -109,7 +109,7 @@ export function checkToolDefinitions(tools: ToolDefinition[], opts: CheckOptions
   const known = (opts.knownToolNames ?? []).slice(0, 50_000);
   const names = tools.map((t) => t.name);
   return tools.flatMap((tool, i) => {
-    const others = [...names.filter((_, j) => j !== i), ...known.filter((n) => n !== tool.name)];
+    const others = [...names.filter((_, j) => j !== i), ...known];
     return checkOne(tool, rules, { others });
   });
 }

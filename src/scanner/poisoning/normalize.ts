@@ -13,8 +13,12 @@ const foldCache = new Map<string, string>();
 function foldChar(ch: string): string {
   let out = foldCache.get(ch);
   if (out === undefined) {
-    const mapped = unhomoglyph(ch);
-    out = /^[\x21-\x7e]$/.test(mapped) ? mapped : ch;
+    // Fold through the lower-case form: the confusable table maps a capital Greek iota to `l`
+    // (its look-alike), but matching needs the letter it stands for, `I`.
+    const lower = ch.toLowerCase();
+    const mapped = unhomoglyph(lower);
+    const ascii = /^[\x21-\x7e]$/.test(mapped) ? mapped : /^[\x21-\x7e]$/.test(unhomoglyph(ch)) ? unhomoglyph(ch) : ch;
+    out = lower !== ch ? ascii.toUpperCase() : ascii;
     if (foldCache.size < 10_000) foldCache.set(ch, out);
   }
   return out;
