@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ProcessStdioTransport } from './process-transport.js';
 import { WardenError } from '../core/errors.js';
 import { WARDEN_VERSION } from '../core/version.js';
 
@@ -11,6 +13,28 @@ export interface LaunchSpec {
   cwd: string;
 }
 
+/** A started server process: the sandbox launcher's handle, or a plain child in tests. */
+export interface ServerProcess {
+  stdin: Writable;
+  stdout: Readable;
+  stderr?: Readable | null;
+  kill(): void;
+}
+
+export type StartServer = () => Promise<ServerProcess>;
+
+/** Starts a launch spec as a plain child process (no sandbox): for tests and the degraded mode. */
+export function plainStarter(launch: LaunchSpec): StartServer {
+  return async () => {
+    const child = spawn(launch.command, launch.args, { cwd: launch.cwd, env: launch.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    return { stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr, kill: () => child.kill('SIGKILL') };
+  };
+}
+
 const MAX_TOOLS = 1000;
 const MAX_PAGES = 50;
 
@@ -18,11 +42,18 @@ const MAX_PAGES = 50;
  * Starts a stdio server once, lists its tools over MCP with a real SDK client, and stops it.
  * Used at install (to pin), by `warden run` before serving (to refuse a rug pull), and by audit.
  */
-export async function probeTools(launch: LaunchSpec, opts: { timeoutMs?: number } = {}): Promise<Array<Record<string, unknown>>> {
+export async function probeTools(start: StartServer, opts: { timeoutMs?: number; label?: string } = {}): Promise<Array<Record<string, unknown>>> {
   const timeoutMs = opts.timeoutMs ?? 20_000;
-  const transport = new StdioClientTransport({ command: launch.command, args: launch.args, env: launch.env, cwd: launch.cwd, stderr: 'pipe' });
+  let proc: ServerProcess;
+  try {
+    proc = await start();
+  } catch (err) {
+    if (err instanceof WardenError) throw err;
+    throw new WardenError('WARDEN_E_SERVER_START', `The server could not be started: ${(err as Error).message}.`, { where: opts.label, cause: err });
+  }
+  const transport = new ProcessStdioTransport(proc.stdout, proc.stdin, () => proc.kill());
   let stderr = '';
-  transport.stderr?.on('data', (c: Buffer) => {
+  proc.stderr?.on('data', (c: Buffer) => {
     if (stderr.length < 4096) stderr += c.toString('utf8');
   });
   const client = new Client({ name: 'warden-probe', version: WARDEN_VERSION });
@@ -40,7 +71,7 @@ export async function probeTools(launch: LaunchSpec, opts: { timeoutMs?: number 
   } catch (err) {
     if (err instanceof WardenError) throw err;
     const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-    throw new WardenError('WARDEN_E_SERVER_START', `The server did not answer tools/list: ${(err as Error).message}${tail ? ` (stderr: ${tail.slice(0, 400)})` : ''}.`, { where: `${launch.command} ${launch.args.join(' ')}`.slice(0, 300), cause: err });
+    throw new WardenError('WARDEN_E_SERVER_START', `The server did not answer tools/list: ${(err as Error).message}${tail ? ` (stderr: ${tail.slice(0, 400)})` : ''}.`, { where: opts.label, cause: err });
   } finally {
     await client.close().catch(() => undefined);
   }

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { startPinningProxy, BLOCKED_ERROR_CODE } from '../../src/installer/run-proxy.js';
 import { pinTools, type ToolDrift, type ToolPin } from '../../src/core/tool-pin.js';
-import { probeTools } from '../../src/installer/tool-probe.js';
+import { plainStarter, probeTools } from '../../src/installer/tool-probe.js';
 import { HELLO_MODULE } from '../helpers/module.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -46,7 +46,7 @@ async function session(pinned: ToolPin[]) {
 
 describe('warden run: pinning proxy over stdio', () => {
   it('forwards a session whose tools match the pins', async () => {
-    const pins = pinTools(await probeTools(launch));
+    const pins = pinTools(await probeTools(plainStarter(launch)));
     expect(pins.map((p) => p.name)).toEqual(['greet']);
     const { list, call, drifts } = await session(pins);
     expect(list.result.tools[0].name).toBe('greet');
@@ -55,7 +55,7 @@ describe('warden run: pinning proxy over stdio', () => {
   });
 
   it('blocks a changed tool definition and stops forwarding', async () => {
-    const pins = pinTools(await probeTools(launch)).map((p) => ({ ...p, sha256: '0'.repeat(64) }));
+    const pins = pinTools(await probeTools(plainStarter(launch))).map((p) => ({ ...p, sha256: '0'.repeat(64) }));
     const { list, call, drifts } = await session(pins);
     expect(list.error.code).toBe(BLOCKED_ERROR_CODE);
     expect(list.error.data.changed).toEqual(['greet']);

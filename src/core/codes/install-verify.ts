@@ -13,4 +13,5 @@ export const installVerifyCodes = {
   WARDEN_E_DRIFT_TOOLS: { kind: 'rejected', http: 409, summary: 'The server\'s tool definitions changed since they were pinned (possible rug pull). Review the diff and run `warden approve` to accept it.' },
   WARDEN_E_LOCK_INVALID: { kind: 'input', http: 500, summary: 'warden.lock is damaged or not in the expected format. Restore it from version control or reinstall the modules.' },
   WARDEN_E_SERVER_START: { kind: 'rejected', http: 502, summary: 'The MCP server did not start or did not answer `initialize`/`tools/list` in time. Run it by hand to see its error output.' },
+  WARDEN_E_NOT_FOUND: { kind: 'input', http: 404, summary: 'The market has no such module or version. Check the reference (org/name@version).' },
 } as const satisfies Record<string, CodeInfo>;
