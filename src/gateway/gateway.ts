@@ -221,7 +221,7 @@ export class Gateway implements SessionHost {
     return out;
   }
 
-  callCancelled(s: Session, call: PendingCall): void {
+  callCancelled(s: Session, call: PendingCall, reason: string): void {
     this.record({
       principal: s.principal.id,
       key: s.principal.key,
@@ -230,6 +230,7 @@ export class Gateway implements SessionHost {
       method: call.method,
       ...(call.tool ? { tool: call.tool } : {}),
       decision: 'cancelled',
+      reason,
       latencyMs: Date.now() - call.start,
       requestBytes: call.requestBytes,
       ...(s.id ? { session: s.id } : {}),

@@ -16,7 +16,7 @@ export interface SessionHost {
   filterTools(s: Session, tools: Record<string, unknown>[]): Record<string, unknown>[];
   /** A tool call finished upstream: audit, metrics, optional masking (returns what to send). */
   callDone(s: Session, call: PendingCall, response: Msg): Msg;
-  callCancelled(s: Session, call: PendingCall): void;
+  callCancelled(s: Session, call: PendingCall, reason: string): void;
   upstreamLog(s: Session, line: string): void;
   sessionClosed(s: Session): void;
   readonly upstreamTimeoutMs: number;
@@ -103,7 +103,7 @@ export class Session {
       const call = rid !== undefined ? this.#pending.get(rid) : undefined;
       if (call) {
         this.#pending.delete(rid!);
-        this.#host.callCancelled(this, call);
+        this.#host.callCancelled(this, call, 'client cancelled');
       }
     } else if (m.id !== undefined && m.method !== undefined) {
       const token = (m.params?._meta as Record<string, unknown> | undefined)?.progressToken;
@@ -211,6 +211,9 @@ export class Session {
       w.reject(new WardenError('WARDEN_E_GW_UPSTREAM', 'Session closed.'));
     }
     this.#internal.clear();
+    // Calls still open when the session ends are recorded, not forgotten.
+    for (const call of this.#pending.values()) if (call.method === 'tools/call') this.#host.callCancelled(this, call, 'session closed');
+    this.#pending.clear();
     this.#host.sessionClosed(this);
     await Promise.allSettled([this.front.close(), this.upstream.close()]);
   }
