@@ -14,6 +14,10 @@ if (!existsSync(dist)) {
   console.error('dist is missing: run `npx tsc -p tsconfig.build.json; node scripts/copy-assets.mjs` (or `npm run bench`, which builds).');
   process.exit(2);
 }
+if (!existsSync(join(dirname(dist), 'rules'))) {
+  console.error('dist/scanner/poisoning/rules is missing: scripts/copy-assets.mjs must copy src/scanner/poisoning/rules (see bench/README.md).');
+  process.exit(2);
+}
 const { checkToolDefinition, loadPoisonRules } = await import(dist);
 
 const { values: args } = parseArgs({

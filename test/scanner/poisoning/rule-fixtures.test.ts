@@ -53,3 +53,10 @@ describe('poisoning rule fixtures', () => {
     });
   }
 });
+
+describe('docs/tool-poisoning.md', () => {
+  it('lists every rule', () => {
+    const doc = readFileSync(join(process.cwd(), 'docs', 'tool-poisoning.md'), 'utf8');
+    for (const rule of rules) expect(doc, `${rule.id} missing from docs/tool-poisoning.md`).toContain(`| \`${rule.id}\` | ${rule.severity} | ${rule.confidence} |`);
+  });
+});
