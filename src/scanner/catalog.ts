@@ -1,0 +1,61 @@
+/** The catalog of named callee / module / member / path sets (catalog.yaml), and pattern matching. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { WardenError } from '../core/errors.js';
+
+export interface Catalog {
+  calls: Record<string, string[]>;
+  modules: Record<string, string[]>;
+  members: Record<string, string[]>;
+  paths: Record<string, string[]>;
+}
+
+let cached: Catalog | undefined;
+
+export function loadCatalog(): Catalog {
+  if (cached) return cached;
+  const file = fileURLToPath(new URL('./catalog.yaml', import.meta.url));
+  const doc = parse(readFileSync(file, 'utf8')) as Catalog;
+  cached = { calls: doc.calls ?? {}, modules: doc.modules ?? {}, members: doc.members ?? {}, paths: doc.paths ?? {} };
+  return cached;
+}
+
+const escape = (s: string): string => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Compiles callee/module/member patterns (with `$set` references into `section` of the catalog)
+ * into one anchored regex. `*` matches any characters; a pattern without `*` matches exactly.
+ */
+export function compilePatterns(patterns: readonly string[], section: keyof Catalog, where: string): RegExp {
+  const cat = loadCatalog();
+  const flat: string[] = [];
+  const expand = (p: string, depth: number): void => {
+    if (p.startsWith('$')) {
+      const set = cat[section][p.slice(1)];
+      if (!set || depth > 3) throw new WardenError('WARDEN_E_SCAN_RULE_INVALID', `${where}: unknown ${section} set "${p}". Known: ${Object.keys(cat[section]).join(', ')}.`, { where });
+      for (const q of set) expand(q, depth + 1);
+    } else flat.push(p);
+  };
+  for (const p of patterns) expand(p, 0);
+  if (flat.length === 0) return /$^/;
+  return new RegExp(`^(?:${flat.map((p) => p.split('*').map(escape).join('.*')).join('|')})$`);
+}
+
+/** Compiles path/regex lists (with `$set` references into `paths`) into one regex. */
+export function compileRegexList(patterns: readonly string[], where: string, flags = 'i'): RegExp {
+  const cat = loadCatalog();
+  const flat: string[] = [];
+  for (const p of patterns) {
+    if (p.startsWith('$')) {
+      const set = cat.paths[p.slice(1)];
+      if (!set) throw new WardenError('WARDEN_E_SCAN_RULE_INVALID', `${where}: unknown path set "${p}".`, { where });
+      flat.push(...set);
+    } else flat.push(p);
+  }
+  try {
+    return new RegExp(flat.map((p) => `(?:${p})`).join('|'), flags);
+  } catch (err) {
+    throw new WardenError('WARDEN_E_SCAN_RULE_INVALID', `${where}: invalid regular expression (${(err as Error).message}).`, { where, cause: err });
+  }
+}

@@ -1,0 +1,664 @@
+/**
+ * JavaScript / TypeScript → FileFacts, in one walk over the oxc-parser AST.
+ *
+ * Callees are resolved through import and require bindings (`const cp = require('node:child_process')`
+ * makes `cp.exec` → `child_process.exec`). Expression summaries are bounded and never enter nested
+ * functions, so minified bundles stay linear.
+ */
+import { parseSync, visitorKeys } from 'oxc-parser';
+import type { CallFact, ExprSummary, FileFacts, Loc, RawTool } from './types.js';
+import { LineIndex } from './lines.js';
+import { newFacts, normalizeCallee, normalizeModule, staticSchemaFromZod } from './facts-common.js';
+
+type Node = { type: string; start: number; end: number; [k: string]: any };
+
+const SUMMARY_NODE_CAP = 400;
+const STRING_FACT_MIN = 8;
+const COMPARE_OPS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=']);
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+const WRAPPERS = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'TSTypeAssertion', 'AwaitExpression', 'ChainExpression']);
+
+export function langOf(path: string): 'js' | 'jsx' | 'ts' | 'tsx' {
+  if (/\.tsx$/i.test(path)) return 'tsx';
+  if (/\.(ts|mts|cts)$/i.test(path)) return 'ts';
+  if (/\.jsx$/i.test(path)) return 'jsx';
+  return 'js';
+}
+
+/** Parse only (the baseline the speed benchmark compares against). */
+export function parseJs(path: string, text: string) {
+  return parseSync(path, text, { lang: langOf(path), sourceType: 'unambiguous' });
+}
+
+function unwrap(n: Node | null | undefined): Node | null | undefined {
+  while (n && WRAPPERS.has(n.type)) n = n.type === 'AwaitExpression' ? n.argument : n.expression;
+  return n;
+}
+
+function isStringLit(n: Node | null | undefined): n is Node {
+  return !!n && n.type === 'Literal' && typeof n.value === 'string';
+}
+
+function staticKey(prop: Node): string | undefined {
+  if (!prop.computed && prop.key?.type === 'Identifier') return prop.key.name;
+  if (isStringLit(prop.key)) return prop.key.value;
+  return undefined;
+}
+
+export function extractJsFacts(path: string, text: string, lines = new LineIndex(text)): FileFacts {
+  const facts = newFacts('js');
+  let result;
+  try {
+    result = parseJs(path, text);
+  } catch (err) {
+    facts.parseError = (err as Error).message;
+    return facts;
+  }
+  if (result.errors.length > 0 && result.program.body.length === 0) {
+    facts.parseError = result.errors[0]?.message ?? 'parse error';
+    return facts;
+  }
+  const bindings = new Map<string, string>();
+  /** Top-level-ish `const X = [...]` / `{...}` inits, to resolve tool lists by name. */
+  const constNodes = new Map<string, Node>();
+  const contextFor = new Map<number, string>();
+  /** Names of function expressions bound to variables or properties (`const run = async () => …`). */
+  const fnNames = new Map<number, string>();
+  const listToolsHandlers: { node: Node; loc: Loc }[] = [];
+
+  const loc = (n: { start: number; end: number }): Loc => {
+    const p = lines.position(n.start);
+    return { line: p.line, column: p.column, start: n.start, end: n.end };
+  };
+
+  // ---- callee chains -------------------------------------------------------------------------
+  const chain = (n0: Node | null | undefined, depth = 0): string => {
+    const n = unwrap(n0);
+    if (!n || depth > 12) return '?';
+    switch (n.type) {
+      case 'Identifier':
+        return bindings.get(n.name) ?? n.name;
+      case 'ThisExpression':
+        return 'this';
+      case 'Super':
+        return 'super';
+      case 'MemberExpression': {
+        const obj = chain(n.object, depth + 1);
+        if (!n.computed && n.property?.type === 'Identifier') return `${obj}.${n.property.name}`;
+        if (!n.computed && n.property?.type === 'PrivateIdentifier') return `${obj}.#${n.property.name}`;
+        if (isStringLit(n.property)) return `${obj}.${n.property.value}`;
+        return `${obj}[]`;
+      }
+      case 'CallExpression': {
+        const req = requireOf(n);
+        if (req) return req;
+        return `${chain(n.callee, depth + 1)}()`;
+      }
+      case 'NewExpression':
+        return `${chain(n.callee, depth + 1)}()`;
+      default:
+        return '?';
+    }
+  };
+  const resolved = (n: Node | null | undefined): string => normalizeCallee(chain(n));
+
+  function requireOf(n: Node): string | undefined {
+    if (n.type !== 'CallExpression') return undefined;
+    const c = unwrap(n.callee);
+    if (c?.type === 'Identifier' && c.name === 'require' && isStringLit(n.arguments?.[0])) return normalizeModule(n.arguments[0].value);
+    return undefined;
+  }
+
+  function rootIdent(n0: Node | null | undefined): string | undefined {
+    let n = unwrap(n0);
+    while (n && (n.type === 'MemberExpression' || n.type === 'CallExpression')) n = unwrap(n.type === 'MemberExpression' ? n.object : n.callee);
+    return n?.type === 'Identifier' ? n.name : undefined;
+  }
+
+  // ---- bounded expression summaries ------------------------------------------------------------
+  function summarize(node: Node | null | undefined): ExprSummary {
+    const s: ExprSummary = { refs: [], members: [], calls: [], strings: [], numbers: [], constant: false, kind: 'other', comparesLiteral: false, subtracts: false };
+    const top = unwrap(node);
+    if (!top) return s;
+    let budget = SUMMARY_NODE_CAP;
+    const isChain = (x: Node | null | undefined): boolean => {
+      const u = unwrap(x);
+      return !!u && (u.type === 'Identifier' || u.type === 'ThisExpression' || (u.type === 'MemberExpression' && (!u.computed || isStringLit(u.property)) && isChain(u.object)));
+    };
+    const visit = (n0: Node | null | undefined): void => {
+      const n = unwrap(n0);
+      if (!n || budget-- <= 0) return;
+      switch (n.type) {
+        case 'Identifier':
+          s.refs.push(n.name);
+          if (bindings.has(n.name)) s.members.push(bindings.get(n.name)!);
+          return;
+        case 'Literal':
+          if (typeof n.value === 'string') s.strings.push(n.value);
+          else if (typeof n.value === 'number') s.numbers.push(n.value);
+          return;
+        case 'TemplateLiteral':
+          for (const q of n.quasis) if (q.value?.cooked) s.strings.push(q.value.cooked);
+          for (const e of n.expressions) visit(e);
+          return;
+        case 'MemberExpression': {
+          if (isChain(n)) {
+            s.members.push(resolved(n));
+            const r = rootIdent(n);
+            if (r) s.refs.push(r);
+            return;
+          }
+          s.members.push(resolved(n));
+          visit(n.object);
+          if (n.computed) visit(n.property);
+          return;
+        }
+        case 'CallExpression':
+        case 'NewExpression': {
+          s.calls.push(resolved(n.callee));
+          const c = unwrap(n.callee);
+          if (c?.type === 'MemberExpression') {
+            if (isChain(c.object)) {
+              const r = rootIdent(c.object);
+              if (r) s.refs.push(r);
+            } else visit(c.object);
+          }
+          for (const a of n.arguments) visit(a);
+          return;
+        }
+        case 'BinaryExpression':
+          if (COMPARE_OPS.has(n.operator)) {
+            const l = unwrap(n.left);
+            const r = unwrap(n.right);
+            if (l?.type === 'Literal' || r?.type === 'Literal' || (l?.type === 'TemplateLiteral' && l.expressions.length === 0) || (r?.type === 'TemplateLiteral' && r.expressions.length === 0)) s.comparesLiteral = true;
+          }
+          if (n.operator === '-') s.subtracts = true;
+          visit(n.left);
+          visit(n.right);
+          return;
+        case 'FunctionExpression':
+        case 'ArrowFunctionExpression':
+        case 'ClassExpression':
+          return;
+        case 'Property':
+          if (n.computed) visit(n.key);
+          visit(n.value);
+          return;
+        default: {
+          const keys = visitorKeys[n.type];
+          if (!keys) return;
+          for (const k of keys) {
+            const v = n[k];
+            if (Array.isArray(v)) for (const x of v) visit(x);
+            else if (v && typeof v === 'object') visit(v);
+          }
+        }
+      }
+    };
+    visit(top);
+    switch (top.type) {
+      case 'Literal':
+        s.kind = typeof top.value === 'string' ? 'string' : typeof top.value === 'number' ? 'number' : typeof top.value === 'boolean' ? 'bool' : 'other';
+        if (typeof top.value === 'boolean') s.strings.push(String(top.value));
+        s.constant = true;
+        break;
+      case 'TemplateLiteral':
+        s.kind = top.expressions.length === 0 ? 'string' : 'template';
+        s.constant = top.expressions.length === 0;
+        break;
+      case 'BinaryExpression':
+        s.kind = top.operator === '+' ? 'concat' : 'other';
+        s.constant = s.refs.length === 0 && s.calls.length === 0 && s.members.length === 0;
+        break;
+      case 'Identifier':
+        s.kind = 'ident';
+        break;
+      case 'CallExpression':
+      case 'NewExpression':
+        s.kind = 'call';
+        break;
+      case 'ObjectExpression':
+        s.kind = 'object';
+        break;
+      case 'ArrayExpression':
+        s.kind = 'array';
+        break;
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        s.kind = 'function';
+        break;
+      case 'MemberExpression':
+        s.kind = 'member';
+        break;
+    }
+    return s;
+  }
+
+  /** A literal value when the node is static JSON-like data (tool definitions), else undefined. */
+  function staticValue(n0: Node | null | undefined, depth = 0): unknown {
+    const n = unwrap(n0);
+    if (!n || depth > 20) return undefined;
+    switch (n.type) {
+      case 'Literal':
+        return n.value;
+      case 'TemplateLiteral':
+        return n.expressions.length === 0 ? n.quasis.map((q: Node) => q.value?.cooked ?? '').join('') : n.quasis.map((q: Node) => q.value?.cooked ?? '').join('…');
+      case 'BinaryExpression': {
+        if (n.operator !== '+') return undefined;
+        const l = staticValue(n.left, depth + 1);
+        const r = staticValue(n.right, depth + 1);
+        return typeof l === 'string' || typeof r === 'string' ? `${l ?? ''}${r ?? ''}` : undefined;
+      }
+      case 'ArrayExpression':
+        return n.elements.flatMap((e: Node | null) => {
+          if (e?.type === 'SpreadElement') {
+            const v = staticValue(e.argument, depth + 1);
+            return Array.isArray(v) ? v : [];
+          }
+          return [staticValue(e, depth + 1)];
+        });
+      case 'ObjectExpression': {
+        const o: Record<string, unknown> = {};
+        for (const p of n.properties) {
+          if (p.type === 'SpreadElement') {
+            const v = staticValue(p.argument, depth + 1);
+            if (v && typeof v === 'object') Object.assign(o, v);
+            continue;
+          }
+          const k = staticKey(p);
+          if (k !== undefined) o[k] = staticValue(p.value, depth + 1);
+        }
+        return o;
+      }
+      case 'Identifier': {
+        const c = constNodes.get(n.name);
+        return c && c !== n ? staticValue(c, depth + 1) : undefined;
+      }
+      case 'CallExpression': {
+        const zod = staticSchemaFromZod(zodChain(n));
+        return zod;
+      }
+      case 'UnaryExpression':
+        return n.operator === '-' && typeof staticValue(n.argument) === 'number' ? -(staticValue(n.argument) as number) : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Flattens `z.string().min(1).describe("x")` into methods with literal first args. */
+  function zodChain(n0: Node): { methods: { name: string; arg?: unknown }[] } {
+    const methods: { name: string; arg?: unknown }[] = [];
+    let n: Node | null | undefined = unwrap(n0);
+    let guard = 0;
+    while (n && n.type === 'CallExpression' && guard++ < 30) {
+      const c = unwrap(n.callee);
+      if (c?.type !== 'MemberExpression' || c.property?.type !== 'Identifier') break;
+      const a0 = n.arguments[0];
+      methods.unshift({ name: c.property.name, arg: a0 && a0.type === 'ObjectExpression' ? objectOfSchemas(a0) : staticValue(a0) });
+      n = unwrap(c.object);
+    }
+    return { methods };
+  }
+
+  function objectOfSchemas(n: Node): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    for (const p of n.properties) {
+      const k = p.type === 'Property' ? staticKey(p) : undefined;
+      if (k !== undefined) o[k] = staticValue(p.value);
+    }
+    return o;
+  }
+
+  /** A zod raw shape `{a: z.string()}` or JSON schema literal → JSON-schema-like value. */
+  function schemaValue(n0: Node | null | undefined): unknown {
+    const n = unwrap(n0);
+    if (!n) return undefined;
+    if (n.type === 'ObjectExpression') {
+      const shape = objectOfSchemas(n);
+      const looksJsonSchema = 'type' in shape || 'properties' in shape;
+      return looksJsonSchema ? shape : { type: 'object', properties: shape };
+    }
+    return staticValue(n);
+  }
+
+  // ---- MCP tool extraction ------------------------------------------------------------------------
+  function toolFromCall(n: Node, callee: string, l: Loc): void {
+    const method = callee.slice(callee.lastIndexOf('.') + 1);
+    const args: Node[] = n.arguments;
+    if ((method === 'tool' || method === 'registerTool') && args.length >= 2 && args.length <= 6) {
+      const name = staticValue(args[0]);
+      if (typeof name !== 'string' || name.length === 0 || name.length > 200) return;
+      const last = unwrap(args[args.length - 1]);
+      const handler = last && FUNCTIONS.has(last.type) ? { start: last.start, end: last.end } : undefined;
+      const tool: RawTool = { name, loc: l, via: method === 'tool' ? 'server.tool' : 'registerTool', ...(handler ? { handler } : {}) };
+      if (method === 'registerTool') {
+        const cfg = unwrap(args[1]);
+        if (cfg?.type === 'ObjectExpression') {
+          for (const p of cfg.properties) {
+            const k = p.type === 'Property' ? staticKey(p) : undefined;
+            if (k === 'description') {
+              const d = staticValue(p.value);
+              if (typeof d === 'string') tool.description = d;
+            } else if (k === 'inputSchema') tool.inputSchema = schemaValue(p.value);
+            else if (k === 'annotations') {
+              const a = staticValue(p.value);
+              if (a && typeof a === 'object') tool.annotations = a as Record<string, unknown>;
+            }
+          }
+        }
+      } else {
+        let objects = 0;
+        for (const a0 of args.slice(1, handler ? -1 : undefined)) {
+          const a = unwrap(a0);
+          if (!a) continue;
+          const v = staticValue(a);
+          if (typeof v === 'string' && tool.description === undefined && objects === 0) tool.description = v;
+          else if (a.type === 'ObjectExpression' || a.type === 'Identifier' || a.type === 'CallExpression') {
+            if (objects === 0) tool.inputSchema = schemaValue(a);
+            else if (v && typeof v === 'object') tool.annotations = v as Record<string, unknown>;
+            objects++;
+          }
+        }
+      }
+      facts.tools.push(tool);
+      return;
+    }
+    if (method === 'setRequestHandler' && args.length >= 2 && /ListToolsRequestSchema$/.test(resolved(args[0]))) {
+      listToolsHandlers.push({ node: args[1]!, loc: l });
+    }
+  }
+
+  function collectListTools(fn: Node, l: Loc): void {
+    // Find `tools: <array|ident>` properties inside the handler (bounded walk).
+    let budget = 5000;
+    const found: unknown[] = [];
+    const visit = (n: Node | null | undefined): void => {
+      if (!n || budget-- <= 0) return;
+      if (n.type === 'Property' && staticKey(n) === 'tools') {
+        const v = staticValue(n.value);
+        if (Array.isArray(v)) found.push(...v);
+        return;
+      }
+      const keys = visitorKeys[n.type];
+      if (!keys) return;
+      for (const k of keys) {
+        const v = n[k];
+        if (Array.isArray(v)) for (const x of v) visit(x);
+        else if (v && typeof v === 'object') visit(v);
+      }
+    };
+    visit(fn);
+    for (const t of found) {
+      if (!t || typeof t !== 'object') continue;
+      const o = t as Record<string, unknown>;
+      if (typeof o.name !== 'string') continue;
+      facts.tools.push({
+        name: o.name,
+        ...(typeof o.description === 'string' ? { description: o.description } : {}),
+        ...(o.inputSchema !== undefined ? { inputSchema: o.inputSchema } : {}),
+        ...(o.annotations && typeof o.annotations === 'object' ? { annotations: o.annotations as Record<string, unknown> } : {}),
+        loc: l,
+        via: 'ListTools',
+      });
+    }
+  }
+
+  // ---- the walk --------------------------------------------------------------------------------
+  const guards: ExprSummary[] = [];
+  let loopDepth = 0;
+  let fnIndex = -1;
+
+  const bindPattern = (id: Node, module: string): void => {
+    if (id.type === 'Identifier') bindings.set(id.name, module);
+    else if (id.type === 'ObjectPattern') {
+      for (const p of id.properties) {
+        if (p.type !== 'Property') continue;
+        const k = staticKey(p);
+        const v = p.value?.type === 'AssignmentPattern' ? p.value.left : p.value;
+        if (k && v?.type === 'Identifier') bindings.set(v.name, normalizeCallee(`${module}.${k}`));
+      }
+    }
+  };
+
+  const visitChildren = (n: Node): void => {
+    const keys = visitorKeys[n.type];
+    if (!keys) return;
+    for (const k of keys) {
+      const v = n[k];
+      if (Array.isArray(v)) {
+        for (const x of v) if (x) visit(x);
+      } else if (v && typeof v === 'object') visit(v);
+    }
+  };
+
+  const withGuard = (g: ExprSummary, fn: () => void): void => {
+    guards.push(g);
+    try {
+      fn();
+    } finally {
+      guards.pop();
+    }
+  };
+
+  function visit(n: Node): void {
+    switch (n.type) {
+      case 'Identifier':
+        facts.identCount++;
+        if (n.name.charCodeAt(0) === 95 && n.name.startsWith('_0x')) facts.hexIdents++;
+        return;
+      case 'Literal':
+        if (typeof n.value === 'string' && n.value.length >= STRING_FACT_MIN) {
+          const ctx = contextFor.get(n.start);
+          facts.strings.push({ value: n.value, ...loc(n), ...(ctx ? { context: ctx } : {}) });
+        }
+        return;
+      case 'TemplateElement':
+        if (n.value?.cooked && n.value.cooked.length >= STRING_FACT_MIN) facts.strings.push({ value: n.value.cooked, ...loc(n) });
+        return;
+      case 'ImportDeclaration': {
+        const m = normalizeModule(n.source.value);
+        facts.imports.push({ module: m, ...loc(n) });
+        for (const s of n.specifiers ?? []) {
+          if (s.type === 'ImportSpecifier') {
+            const imported = s.imported?.type === 'Identifier' ? s.imported.name : s.imported?.value;
+            bindings.set(s.local.name, normalizeCallee(`${m}.${imported}`));
+          } else bindings.set(s.local.name, m);
+        }
+        return;
+      }
+      case 'ImportExpression':
+        if (isStringLit(n.source)) facts.imports.push({ module: normalizeModule(n.source.value), ...loc(n) });
+        visitChildren(n);
+        return;
+      case 'VariableDeclarator': {
+        const init = unwrap(n.init);
+        if (init) {
+          const req = requireOf(init);
+          if (req) {
+            facts.imports.push({ module: req, ...loc(init) });
+            bindPattern(n.id, req);
+          } else if (n.id.type === 'ObjectPattern' && (init.type === 'Identifier' || init.type === 'MemberExpression')) {
+            // `const { env } = process` binds env → process.env
+            const base = resolved(init);
+            if (/^[a-z_$][\w$.]*$/i.test(base) && base !== init.name) bindPattern(n.id, base);
+            else if (base === 'process' || base === 'os') bindPattern(n.id, base);
+          }
+          if (n.id.type === 'Identifier') {
+            if (FUNCTIONS.has(init.type)) fnNames.set(init.start, n.id.name);
+            if (init.type === 'ArrayExpression' || init.type === 'ObjectExpression' || isStringLit(init) || init.type === 'TemplateLiteral' || init.type === 'BinaryExpression') constNodes.set(n.id.name, init);
+            if (isStringLit(init)) contextFor.set(init.start, n.id.name);
+            facts.assigns.push({ name: n.id.name, value: summarize(init), ...loc(n) });
+          } else if (n.id.type === 'ObjectPattern' || n.id.type === 'ArrayPattern') {
+            const value = summarize(init);
+            for (const name of patternNames(n.id)) facts.assigns.push({ name, value, ...loc(n) });
+          }
+        }
+        visitChildren(n);
+        return;
+      }
+      case 'AssignmentExpression': {
+        const left = unwrap(n.left);
+        const value = summarize(n.right);
+        if (left?.type === 'Identifier') {
+          facts.assigns.push({ name: left.name, value, ...loc(n) });
+          if (isStringLit(unwrap(n.right))) contextFor.set(unwrap(n.right)!.start, left.name);
+          if ((n.operator === '+=' || n.operator === '-=') && value.kind === 'number') facts.counters.push(left.name);
+        } else if (left?.type === 'MemberExpression') {
+          const root = rootIdent(left);
+          if (root) facts.assigns.push({ name: root, value, ...loc(n) });
+          const field = !left.computed && left.property?.type === 'Identifier' ? left.property.name : isStringLit(left.property) ? left.property.value : undefined;
+          if (field !== undefined) {
+            facts.fields.push({ field, value, ...loc(n) });
+            if (isStringLit(unwrap(n.right))) contextFor.set(unwrap(n.right)!.start, field);
+            if ((n.operator === '+=' || n.operator === '-=') && value.kind === 'number') facts.counters.push(field);
+          }
+        } else if (left?.type === 'ObjectPattern' || left?.type === 'ArrayPattern') {
+          for (const name of patternNames(left)) facts.assigns.push({ name, value, ...loc(n) });
+        }
+        visitChildren(n);
+        return;
+      }
+      case 'UpdateExpression': {
+        const a = unwrap(n.argument);
+        if (a?.type === 'Identifier') facts.counters.push(a.name);
+        else if (a?.type === 'MemberExpression' && !a.computed && a.property?.type === 'Identifier') facts.counters.push(a.property.name);
+        visitChildren(n);
+        return;
+      }
+      case 'Property': {
+        const k = staticKey(n);
+        const v = unwrap(n.value);
+        if (k !== undefined && v && FUNCTIONS.has(v.type)) fnNames.set(v.start, k);
+        else if (k !== undefined && v) {
+          facts.fields.push({ field: k, value: summarize(v), ...loc(n) });
+          if (isStringLit(v)) contextFor.set(v.start, k);
+        }
+        visitChildren(n);
+        return;
+      }
+      case 'CallExpression':
+      case 'NewExpression': {
+        const callee = resolved(n.callee);
+        const l = loc(n);
+        const req = n.type === 'CallExpression' ? requireOf(n) : undefined;
+        if (req) facts.imports.push({ module: req, ...l });
+        const kwargs: Record<string, ExprSummary> = {};
+        const lastArg = unwrap(n.arguments[n.arguments.length - 1]);
+        if (lastArg?.type === 'ObjectExpression') {
+          for (const p of lastArg.properties) {
+            const k = p.type === 'Property' ? staticKey(p) : undefined;
+            if (k !== undefined) kwargs[k] = summarize(p.value);
+          }
+        }
+        const fact: CallFact = {
+          callee,
+          isNew: n.type === 'NewExpression',
+          args: n.arguments.map((a: Node) => summarize(a.type === 'SpreadElement' ? a.argument : a)),
+          kwargs,
+          guards: guards.slice(),
+          inLoop: loopDepth > 0,
+          fn: fnIndex,
+          ...l,
+        };
+        facts.calls.push(fact);
+        toolFromCall(n, callee, l);
+        if (callee === 'setInterval') {
+          loopDepth++;
+          try {
+            visitChildren(n);
+          } finally {
+            loopDepth--;
+          }
+          return;
+        }
+        visitChildren(n);
+        return;
+      }
+      case 'IfStatement': {
+        visit(n.test);
+        const g = summarize(n.test);
+        withGuard(g, () => {
+          visit(n.consequent);
+          if (n.alternate) visit(n.alternate);
+        });
+        return;
+      }
+      case 'ConditionalExpression': {
+        visit(n.test);
+        withGuard(summarize(n.test), () => {
+          visit(n.consequent);
+          visit(n.alternate);
+        });
+        return;
+      }
+      case 'LogicalExpression': {
+        visit(n.left);
+        if (n.operator === '&&') withGuard(summarize(n.left), () => visit(n.right));
+        else visit(n.right);
+        return;
+      }
+      case 'SwitchCase':
+        if (isStringLit(n.test)) facts.cases.push({ value: n.test.value, start: n.start, end: n.end });
+        visitChildren(n);
+        return;
+      case 'DebuggerStatement':
+        facts.markers.push({ type: 'debugger', inLoop: loopDepth > 0, ...loc(n) });
+        return;
+      default:
+        break;
+    }
+    if (LOOPS.has(n.type)) {
+      if (n.type === 'WhileStatement' || n.type === 'DoWhileStatement') visit(n.test);
+      loopDepth++;
+      try {
+        if (n.type === 'WhileStatement' || n.type === 'DoWhileStatement') visit(n.body);
+        else visitChildren(n);
+      } finally {
+        loopDepth--;
+      }
+      return;
+    }
+    if (FUNCTIONS.has(n.type)) {
+      const saved = fnIndex;
+      fnIndex = facts.functions.length;
+      const name: string | undefined = n.id?.name ?? fnNames.get(n.start);
+      facts.functions.push({ ...(name ? { name } : {}), start: n.start, end: n.end });
+      try {
+        visitChildren(n);
+      } finally {
+        fnIndex = saved;
+      }
+      return;
+    }
+    visitChildren(n);
+  }
+
+  // Imports and top-level requires first so that uses above a late binding still resolve.
+  for (const st of result.program.body as Node[]) {
+    if (st.type === 'ImportDeclaration') {
+      const m = normalizeModule(st.source.value);
+      for (const s of st.specifiers ?? []) {
+        if (s.type === 'ImportSpecifier') bindings.set(s.local.name, normalizeCallee(`${m}.${s.imported?.type === 'Identifier' ? s.imported.name : s.imported?.value}`));
+        else bindings.set(s.local.name, m);
+      }
+    }
+  }
+  for (const st of result.program.body as Node[]) visit(st);
+  for (const h of listToolsHandlers) collectListTools(h.node, h.loc);
+  return facts;
+}
+
+function patternNames(p: Node): string[] {
+  const out: string[] = [];
+  const visit = (n: Node | null | undefined): void => {
+    if (!n) return;
+    if (n.type === 'Identifier') out.push(n.name);
+    else if (n.type === 'ObjectPattern') for (const q of n.properties) visit(q.type === 'RestElement' ? q.argument : q.value);
+    else if (n.type === 'ArrayPattern') for (const q of n.elements) visit(q);
+    else if (n.type === 'AssignmentPattern') visit(n.left);
+    else if (n.type === 'RestElement') visit(n.argument);
+  };
+  visit(p);
+  return out;
+}

@@ -1,0 +1,4 @@
+function inspect(x) {
+  debugger;
+  return x;
+}

@@ -1,0 +1,1 @@
+setInterval(function () { debugger; }, 50);

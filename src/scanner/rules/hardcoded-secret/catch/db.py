@@ -1,0 +1,1 @@
+DSN = "postgresql://admin:Sup3rS3cretPw@db.internal.example:5432/prod"

@@ -1,0 +1,2 @@
+const admin​ = true;
+const admin = false;

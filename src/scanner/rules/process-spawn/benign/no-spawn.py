@@ -1,0 +1,3 @@
+def run(x):
+    return x * 2
+run(3)

@@ -1,0 +1,2 @@
+from subprocess import check_output
+check_output(["ls", "-l"])

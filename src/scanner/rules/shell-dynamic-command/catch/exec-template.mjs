@@ -1,0 +1,4 @@
+import { exec } from 'node:child_process';
+export function openInBrowser(url) {
+  exec(`xdg-open ${url}`);
+}

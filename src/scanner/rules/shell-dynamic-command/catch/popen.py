@@ -1,0 +1,3 @@
+import subprocess
+def grep(pattern, path):
+    return subprocess.run("grep " + pattern + " " + path, shell=True, capture_output=True)

@@ -1,0 +1,3 @@
+import os as o
+def ping(host):
+    o.system(f"ping -c 1 {host}")

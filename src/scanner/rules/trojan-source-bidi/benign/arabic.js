@@ -1,0 +1,1 @@
+const greeting = "مرحبا"; // Arabic text needs no control characters

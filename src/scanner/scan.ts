@@ -1,0 +1,318 @@
+/**
+ * The scan pipeline: target → files → (text rules, secrets, facts → fact rules) per file →
+ * project rules (MCP tool poisoning, description-vs-code mismatch) → inline suppressions →
+ * baseline → capabilities, score and rating.
+ */
+import { WARDEN_VERSION } from '../core/version.js';
+import { WardenError } from '../core/errors.js';
+import type { Capabilities, CapabilityName, ExtractedTool, FileFacts, Finding, ScanReport, Severity, SourceFile, SuppressedFinding } from './types.js';
+import { SEVERITIES } from './types.js';
+import { LineIndex, snippetAt } from './lines.js';
+import { loadRules, type Rule } from './rules.js';
+import { runFileMatcher, type Hit } from './engines.js';
+import { makeFileContext, type FileContext } from './file-context.js';
+import { extractJsFacts } from './js-facts.js';
+import { extractPythonFacts, pythonParser } from './py-facts.js';
+import { findSecrets } from './secrets.js';
+import { addCapability, callCapabilities, emptyCapabilities, fileCapabilities, nativeFile, openModes } from './capabilities.js';
+import { fingerprint, inlineSuppression, readBaseline } from './suppress.js';
+import { riskScore } from './score.js';
+import { resolveTarget, type TargetFile } from './targets.js';
+import { checkTool, poisonRuleInfo, toolClaimsReadOnly } from './poisoning-adapter.js';
+
+export interface ScanProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  current: string;
+}
+
+export interface ScanOptions {
+  /** Extra rule folders (`--rules DIR`). */
+  rulesDirs?: string[];
+  /** Rule ids to turn off (`--disable`). */
+  disable?: string[];
+  /** Run only these rule ids (fixture tests, focused scans). */
+  only?: string[];
+  /** Path of a baseline file, or the fingerprints themselves. */
+  baseline?: string | Set<string>;
+  /** For `npm:` targets: install and scan the dependency tree (scripts disabled). For folders: include node_modules. */
+  deps?: boolean;
+  onProgress?: (p: ScanProgress) => void;
+  /** Overrides the npm binary for `npm:` targets. */
+  npmCommand?: string;
+}
+
+export interface InMemoryTarget {
+  files: { path: string; text: string }[];
+  label?: string;
+}
+
+const JS_FILE = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx)$/i;
+const DTS_FILE = /\.d\.(ts|mts|cts)$/i;
+const PY_FILE = /\.py$/i;
+const MAX_INMEMORY_FILES = 10_000;
+
+function languageOf(path: string): 'js' | 'python' | 'package-json' | 'text' {
+  if (/(^|\/)package\.json$/.test(path)) return 'package-json';
+  if (JS_FILE.test(path) && !DTS_FILE.test(path)) return 'js';
+  if (PY_FILE.test(path)) return 'python';
+  return 'text';
+}
+
+function looksBinary(buf: Buffer): boolean {
+  const n = Math.min(buf.length, 8000);
+  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
+  return false;
+}
+
+/** A rule id → the rule, for project-level findings. */
+interface RunState {
+  rules: Rule[];
+  byLang: Record<'js' | 'python' | 'package-json' | 'text', Rule[]>;
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  tools: ExtractedTool[];
+  caps: Capabilities;
+  parseErrors: { file: string; message: string }[];
+  occurrences: Map<string, number>;
+  lineIndexes: Map<string, LineIndex>;
+}
+
+function addFinding(st: RunState, lines: LineIndex, path: string, f: Omit<Finding, 'fingerprint' | 'snippet' | 'file'>): void {
+  const reason = inlineSuppression(lines, f.line, f.ruleId);
+  if (reason !== undefined) {
+    st.suppressed.push({ ruleId: f.ruleId, file: path, line: f.line, reason });
+    return;
+  }
+  const lineText = lines.lineText(f.line);
+  const key = `${f.ruleId}\0${path}\0${lineText.replace(/\s+/g, ' ').trim()}`;
+  const occ = st.occurrences.get(key) ?? 0;
+  st.occurrences.set(key, occ + 1);
+  st.findings.push({ ...f, file: path, snippet: snippetAt(lines, f.line, f.column), fingerprint: fingerprint(f.ruleId, path, lineText, occ) });
+}
+
+function ruleFinding(rule: Rule, hit: Hit): Omit<Finding, 'fingerprint' | 'snippet' | 'file'> {
+  return {
+    ruleId: rule.id,
+    severity: rule.severity,
+    confidence: rule.confidence,
+    category: rule.category,
+    line: hit.line,
+    column: hit.column,
+    message: hit.detail ? `${rule.message} (${hit.detail})` : rule.message,
+    fixHint: rule.fixHint,
+  };
+}
+
+/** Capabilities of a tool handler: its own calls plus same-file functions it calls by name (depth 3). */
+function handlerCapabilities(facts: FileFacts, ranges: { start: number; end: number }[]): CapabilityName[] {
+  const out = new Set<CapabilityName>();
+  const fnByName = new Map<string, { start: number; end: number }[]>();
+  for (const f of facts.functions) if (f.name) (fnByName.get(f.name) ?? fnByName.set(f.name, []).get(f.name)!).push(f);
+  const seen = new Set<string>();
+  let frontier = ranges;
+  for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+    const next: { start: number; end: number }[] = [];
+    for (const call of facts.calls) {
+      if (!frontier.some((r) => call.start >= r.start && call.end <= r.end)) continue;
+      for (const c of callCapabilities(call.callee, facts.language === 'python' ? openModes(call) : [])) out.add(c);
+      const local = call.callee.slice(call.callee.lastIndexOf('.') + 1);
+      if (!seen.has(local) && fnByName.has(local)) {
+        seen.add(local);
+        next.push(...fnByName.get(local)!);
+      }
+    }
+    frontier = next;
+  }
+  return [...out].sort();
+}
+
+async function scanFile(st: RunState, file: SourceFile): Promise<void> {
+  const lines = new LineIndex(file.text);
+  const lang = languageOf(file.path);
+  let facts: FileFacts | undefined;
+  if (lang === 'js') facts = extractJsFacts(file.path, file.text, lines);
+  else if (lang === 'python') facts = extractPythonFacts(await pythonParser(), file.text, lines);
+  if (facts?.parseError) st.parseErrors.push({ file: file.path, message: facts.parseError.slice(0, 200) });
+  const ctx: FileContext = makeFileContext(file, lines, facts);
+
+  for (const rule of st.byLang[lang]) {
+    for (const m of rule.matchers) {
+      if (m.kind === 'secretlint') {
+        for (const hit of await findSecrets(ctx)) addFinding(st, lines, file.path, ruleFinding(rule, hit));
+        continue;
+      }
+      const hits = runFileMatcher(m, ctx);
+      for (const hit of hits) addFinding(st, lines, file.path, ruleFinding(rule, hit));
+      if (hits.length > 0) break;
+    }
+  }
+
+  if (facts) {
+    fileCapabilities(st.caps, file.path, facts);
+    for (const t of facts.tools) {
+      const ranges = t.handler ? [t.handler] : facts.cases.filter((c) => c.value === t.name);
+      st.tools.push({
+        name: t.name,
+        ...(t.description !== undefined ? { description: t.description } : {}),
+        ...(t.inputSchema !== undefined ? { inputSchema: t.inputSchema } : {}),
+        ...(t.annotations ? { annotations: t.annotations } : {}),
+        file: file.path,
+        line: t.loc.line,
+        via: t.via,
+        handlerCapabilities: handlerCapabilities(facts, ranges),
+      });
+    }
+    if (st.tools.length > 0) st.lineIndexes.set(file.path, lines);
+  }
+  if (lang === 'package-json') {
+    try {
+      const pkg = JSON.parse(file.text) as { scripts?: Record<string, unknown>; gypfile?: boolean };
+      for (const s of ['preinstall', 'install', 'postinstall']) {
+        if (typeof pkg?.scripts?.[s] === 'string') addCapability(st.caps, 'installScripts', `${file.path} ${s}: ${String(pkg.scripts[s]).slice(0, 80)}`);
+      }
+      if (pkg?.gypfile) addCapability(st.caps, 'nativeCode', `${file.path} gypfile`);
+    } catch {
+      /* not JSON: nothing to summarise */
+    }
+  }
+  if (lang === 'python' && /(^|\/)setup\.py$/.test(file.path) && facts?.calls.some((c) => /(^|\.)setup$/.test(c.callee) && c.kwargs.cmdclass)) {
+    addCapability(st.caps, 'installScripts', `${file.path} setup(cmdclass=…)`);
+  }
+}
+
+function projectRules(st: RunState, disabled: Set<string>): void {
+  const active = new Set(st.rules.filter((r) => r.languages.includes('project')).flatMap((r) => r.matchers.map((m) => m.kind)));
+  const ruleOf = (kind: string) => st.rules.find((r) => r.matchers.some((m) => m.kind === kind));
+  const linesOf = (file: string) => st.lineIndexes.get(file) ?? new LineIndex('');
+  if (active.has('tool-poisoning')) {
+    const owner = ruleOf('tool-poisoning')!;
+    for (const tool of st.tools) {
+      const def = { name: tool.name, ...(tool.description !== undefined ? { description: tool.description } : {}), ...(tool.inputSchema !== undefined ? { inputSchema: tool.inputSchema } : {}), ...(tool.annotations ? { annotations: tool.annotations } : {}) };
+      for (const pf of checkTool(def) ?? []) {
+        if (disabled.has(pf.ruleId)) continue;
+        addFinding(st, linesOf(tool.file), tool.file, {
+          ruleId: pf.ruleId,
+          severity: pf.severity,
+          confidence: pf.confidence,
+          category: owner.category,
+          line: tool.line,
+          column: 1,
+          message: `${pf.message} [${pf.field}: ${pf.evidence}]`,
+          fixHint: pf.fixHint,
+        });
+      }
+    }
+  }
+  if (active.has('tool-mismatch')) {
+    const rule = ruleOf('tool-mismatch')!;
+    const m = rule.matchers.find((x) => x.kind === 'tool-mismatch') as { capabilities?: string[] };
+    const watched = new Set(m.capabilities ?? ['spawnsProcesses', 'fsWrites', 'dynamicCode']);
+    for (const t of st.tools) {
+      const bad = t.handlerCapabilities.filter((c) => watched.has(c));
+      if (bad.length === 0 || !toolClaimsReadOnly(t)) continue;
+      addFinding(st, linesOf(t.file), t.file, ruleFinding(rule, { start: 0, line: t.line, column: 1, detail: `tool "${t.name}" claims to be read-only; its handler ${bad.join(', ')}` }));
+    }
+  }
+}
+
+/**
+ * Scans a folder, `.tgz`, `npm:<name>@<version>`, or files given in memory, and returns the report.
+ * Nothing in the target is executed.
+ */
+export async function scan(target: string | InMemoryTarget, options: ScanOptions = {}): Promise<ScanReport> {
+  const t0 = performance.now();
+  let rules = loadRules({ ...(options.rulesDirs ? { extraDirs: options.rulesDirs } : {}), ...(options.disable ? { disable: options.disable } : {}) });
+  if (options.only) {
+    const only = new Set(options.only);
+    rules = rules.filter((r) => only.has(r.id));
+  }
+  const baseline = typeof options.baseline === 'string' ? await readBaseline(options.baseline) : options.baseline;
+  const forLang = (l: string) => rules.filter((r) => r.languages.includes(l as never) || r.languages.includes('any'));
+  const st: RunState = {
+    rules,
+    byLang: { js: forLang('js'), python: forLang('python'), 'package-json': forLang('package-json'), text: forLang('text') },
+    findings: [],
+    suppressed: [],
+    tools: [],
+    caps: emptyCapabilities(),
+    parseErrors: [],
+    occurrences: new Map(),
+    lineIndexes: new Map(),
+  };
+
+  let label: string;
+  let files: TargetFile[];
+  let cleanup = async () => {};
+  if (typeof target === 'string') {
+    const r = await resolveTarget(target, { ...(options.deps ? { deps: true } : {}), ...(options.npmCommand ? { npmCommand: options.npmCommand } : {}) });
+    label = r.label;
+    files = r.files;
+    cleanup = r.cleanup;
+  } else {
+    if (!Array.isArray(target.files) || target.files.length > MAX_INMEMORY_FILES) throw new WardenError('WARDEN_E_INPUT_TOO_LARGE', `Give at most ${MAX_INMEMORY_FILES} files to scan in memory.`);
+    label = target.label ?? '<memory>';
+    files = target.files.map((f) => {
+      const buf = Buffer.from(f.text, 'utf8');
+      return { path: f.path.replace(/\\/g, '/').replace(/^\/+/, ''), size: buf.length, read: async () => buf };
+    });
+  }
+
+  let scanned = 0;
+  let skipped = 0;
+  let bytes = 0;
+  try {
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i]!;
+      if (nativeFile(f.path)) addCapability(st.caps, 'nativeCode', `${f.path}`);
+      if (!f.read) {
+        skipped++;
+        continue;
+      }
+      const buf = await f.read();
+      if (looksBinary(buf)) {
+        skipped++;
+        continue;
+      }
+      bytes += buf.length;
+      scanned++;
+      await scanFile(st, { path: f.path, text: buf.toString('utf8'), bytes: buf.length });
+      if (options.onProgress && (i % 250 === 0 || i === files.length - 1)) options.onProgress({ filesDone: i + 1, filesTotal: files.length, bytesDone: bytes, current: f.path });
+    }
+  } finally {
+    await cleanup();
+  }
+
+  projectRules(st, new Set(options.disable ?? []));
+
+  let baselined = 0;
+  let findings = st.findings;
+  if (baseline) {
+    findings = findings.filter((f) => !baseline.has(f.fingerprint));
+    baselined = st.findings.length - findings.length;
+  }
+  findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)));
+  const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) summary[f.severity]++;
+  const { score, rating } = riskScore(findings, st.caps);
+  const rulesRun = rules.filter((r) => !r.matchers.some((m) => m.kind === 'tool-poisoning')).map((r) => ({ id: r.id, description: r.description, severity: r.severity, fixHint: r.fixHint }));
+  if (rules.some((r) => r.matchers.some((m) => m.kind === 'tool-poisoning'))) rulesRun.push(...poisonRuleInfo().filter((r) => !(options.disable ?? []).includes(r.id)));
+  rulesRun.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return {
+    schemaVersion: 1,
+    target: label,
+    tool: { name: 'warden', version: WARDEN_VERSION },
+    files: { scanned, skipped, bytes, parseErrors: st.parseErrors },
+    durationMs: Math.round(performance.now() - t0),
+    findings,
+    suppressed: st.suppressed,
+    baselined,
+    tools: st.tools,
+    capabilities: st.caps,
+    score,
+    rating,
+    summary,
+    rulesRun,
+  };
+}
