@@ -486,7 +486,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
           }
           if (n.id.type === 'Identifier') {
             if (FUNCTIONS.has(init.type)) fnNames.set(init.start, n.id.name);
-            if (init.type === 'ArrayExpression' || init.type === 'ObjectExpression' || isStringLit(init) || init.type === 'TemplateLiteral' || init.type === 'BinaryExpression') constNodes.set(n.id.name, init);
+            if (init.type === 'ArrayExpression' || init.type === 'ObjectExpression' || init.type === 'TemplateLiteral' || init.type === 'BinaryExpression' || isStringLit(init)) constNodes.set(n.id.name, init);
             if (isStringLit(init)) contextFor.set(init.start, n.id.name);
             facts.assigns.push({ name: n.id.name, value: summarize(init), ...loc(n) });
           } else if (n.id.type === 'ObjectPattern' || n.id.type === 'ArrayPattern') {
