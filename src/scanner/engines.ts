@@ -112,19 +112,25 @@ function matchTaint(m: M<'taint'>, ctx: FileContext, facts: FileFacts): Hit[] {
     return undefined;
   };
   const tainted = new Map<string, string>();
+  const viaRefs = (s: ExprSummary, self?: string): string | undefined => {
+    for (const r of s.refs) if (r !== self && tainted.has(r)) return tainted.get(r);
+    for (const c of s.calls) if (tainted.has(`${c}()`)) return tainted.get(`${c}()`);
+    return undefined;
+  };
+  const assigns = [...facts.assigns, ...paramAssigns(facts)];
   let changed = true;
   for (let round = 0; changed && round < 8; round++) {
     changed = false;
-    for (const a of facts.assigns) {
+    for (const a of assigns) {
       if (tainted.has(a.name)) continue;
-      const label = direct(a.value) ?? a.value.refs.map((r) => (r !== a.name ? tainted.get(r) : undefined)).find((x) => x !== undefined);
+      const label = direct(a.value) ?? viaRefs(a.value, a.name);
       if (label !== undefined) {
         tainted.set(a.name, label);
         changed = true;
       }
     }
   }
-  const hitOf = (s: ExprSummary): string | undefined => direct(s) ?? s.refs.map((r) => tainted.get(r)).find((x) => x !== undefined);
+  const hitOf = (s: ExprSummary): string | undefined => direct(s) ?? viaRefs(s);
   const hits: Hit[] = [];
   const seen = new Set<number>();
   for (const sink of c.sinks) {
@@ -158,6 +164,28 @@ function matchTaint(m: M<'taint'>, ctx: FileContext, facts: FileFacts): Hit[] {
     }
   }
   return hits;
+}
+
+/** Arguments of calls to same-file functions flow into their parameters (`open(url)` → `url`). */
+const paramCache = new WeakMap<FileFacts, { name: string; value: ExprSummary }[]>();
+function paramAssigns(facts: FileFacts): { name: string; value: ExprSummary }[] {
+  const cached = paramCache.get(facts);
+  if (cached) return cached;
+  const byName = new Map<string, string[]>();
+  for (const f of facts.functions) if (f.name && f.params.length > 0 && !byName.has(f.name)) byName.set(f.name, f.params);
+  const out: { name: string; value: ExprSummary }[] = [];
+  if (byName.size > 0) {
+    for (const call of facts.calls) {
+      const local = call.callee.startsWith('this.') ? call.callee.slice(5) : call.callee;
+      const params = byName.get(local);
+      if (!params) continue;
+      call.args.forEach((a, i) => {
+        if (params[i] !== undefined && out.length < 20_000) out.push({ name: params[i]!, value: a });
+      });
+    }
+  }
+  paramCache.set(facts, out);
+  return out;
 }
 
 // ---- guarded calls (logic bombs, anti-debugging) ------------------------------------------------

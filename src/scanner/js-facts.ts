@@ -602,6 +602,15 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         if (isStringLit(n.test)) facts.cases.push({ value: n.test.value, start: n.start, end: n.end });
         visitChildren(n);
         return;
+      case 'ReturnStatement': {
+        const fname = fnIndex >= 0 ? facts.functions[fnIndex]!.name : undefined;
+        if (fname && n.argument) facts.assigns.push({ name: `${fname}()`, value: summarize(n.argument), ...loc(n) });
+        visitChildren(n);
+        return;
+      }
+      case 'ArrowFunctionExpression':
+        if (n.expression && n.body && fnNames.has(n.start)) facts.assigns.push({ name: `${fnNames.get(n.start)}()`, value: summarize(n.body), ...loc(n) });
+        break;
       case 'DebuggerStatement':
         facts.markers.push({ type: 'debugger', inLoop: loopDepth > 0, ...loc(n) });
         return;
@@ -623,7 +632,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       const saved = fnIndex;
       fnIndex = facts.functions.length;
       const name: string | undefined = n.id?.name ?? fnNames.get(n.start);
-      facts.functions.push({ ...(name ? { name } : {}), start: n.start, end: n.end });
+      facts.functions.push({ ...(name ? { name } : {}), params: (n.params ?? []).flatMap((p: Node) => patternNames(p.type === 'TSParameterProperty' ? p.parameter : p)), start: n.start, end: n.end });
       try {
         visitChildren(n);
       } finally {

@@ -479,6 +479,12 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
         else if (right) visit(right);
         return;
       }
+      case 'return_statement': {
+        const fname = fnIndex >= 0 ? facts.functions[fnIndex]!.name : undefined;
+        const v = n.namedChildren[0];
+        if (fname && v) facts.assigns.push({ name: `${fname}()`, value: summarize(v), ...loc(n) });
+        break;
+      }
       case 'decorated_definition':
         toolFromDecorated(n);
         break;
@@ -498,7 +504,13 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
       const saved = fnIndex;
       fnIndex = facts.functions.length;
       const name = n.type === 'function_definition' ? n.childForFieldName('name')?.text : undefined;
-      facts.functions.push({ ...(name ? { name } : {}), start: n.startIndex, end: n.endIndex });
+      const params: string[] = [];
+      for (const q of n.childForFieldName('parameters')?.namedChildren ?? []) {
+        if (!q) continue;
+        const pn = q.type === 'identifier' ? q.text : q.childForFieldName('name')?.text ?? q.namedChildren.find((c) => c?.type === 'identifier')?.text;
+        if (pn && pn !== 'self' && pn !== 'cls') params.push(pn);
+      }
+      facts.functions.push({ ...(name ? { name } : {}), params, start: n.startIndex, end: n.endIndex });
       try {
         for (const c of n.namedChildren) if (c) visit(c);
       } finally {

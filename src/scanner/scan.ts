@@ -77,6 +77,8 @@ interface RunState {
   parseErrors: { file: string; message: string }[];
   occurrences: Map<string, number>;
   lineIndexes: Map<string, LineIndex>;
+  pendingTools: { tool: ExtractedTool; reach: CodeReach }[];
+  fileFunctions: Map<string, Map<string, CodeReach>>;
 }
 
 function addFinding(st: RunState, lines: LineIndex, path: string, f: Omit<Finding, 'fingerprint' | 'snippet' | 'file'>): void {
@@ -105,18 +107,32 @@ function ruleFinding(rule: Rule, hit: Hit): Omit<Finding, 'fingerprint' | 'snipp
   };
 }
 
-/** Capabilities of a tool handler: its own calls plus same-file functions it calls by name (depth 3). */
-function handlerCapabilities(facts: FileFacts, ranges: { start: number; end: number }[]): CapabilityName[] {
-  const out = new Set<CapabilityName>();
+const RELATIVE_CALLEE = /^(\.\.?\/[^]*)\.([A-Za-z_$][\w$]*)$/;
+
+/** What calls inside some ranges can do: own capabilities, local functions called by name, and calls into relative imports. */
+interface CodeReach {
+  caps: Set<CapabilityName>;
+  /** Calls into other files of the target: `{module: './lib.js', name: 'writeFileContent'}`. */
+  external: { module: string; name: string }[];
+}
+
+function reachOf(facts: FileFacts, ranges: { start: number; end: number }[]): CodeReach {
+  const caps = new Set<CapabilityName>();
+  const external: CodeReach['external'] = [];
   const fnByName = new Map<string, { start: number; end: number }[]>();
   for (const f of facts.functions) if (f.name) (fnByName.get(f.name) ?? fnByName.set(f.name, []).get(f.name)!).push(f);
   const seen = new Set<string>();
   let frontier = ranges;
-  for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+  for (let depth = 0; depth < 5 && frontier.length > 0; depth++) {
     const next: { start: number; end: number }[] = [];
     for (const call of facts.calls) {
       if (!frontier.some((r) => call.start >= r.start && call.end <= r.end)) continue;
-      for (const c of callCapabilities(call.callee, facts.language === 'python' ? openModes(call) : [])) out.add(c);
+      for (const c of callCapabilities(call.callee, facts.language === 'python' ? openModes(call) : [])) caps.add(c);
+      const rel = RELATIVE_CALLEE.exec(call.callee);
+      if (rel) {
+        if (!external.some((e) => e.module === rel[1] && e.name === rel[2])) external.push({ module: rel[1]!, name: rel[2]! });
+        continue;
+      }
       const local = call.callee.slice(call.callee.lastIndexOf('.') + 1);
       if (!seen.has(local) && fnByName.has(local)) {
         seen.add(local);
@@ -125,7 +141,93 @@ function handlerCapabilities(facts: FileFacts, ranges: { start: number; end: num
     }
     frontier = next;
   }
-  return [...out].sort();
+  return { caps, external };
+}
+
+/**
+ * Per file: reach of each named function (its calls, those of nested callbacks, and of local
+ * functions it calls by name), in O(calls × nesting depth) so that bundles stay fast.
+ */
+function functionReach(facts: FileFacts): Map<string, CodeReach> {
+  const fns = facts.functions;
+  const parent = new Array<number>(fns.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < fns.length; i++) {
+    while (stack.length > 0 && fns[stack[stack.length - 1]!]!.end <= fns[i]!.start) stack.pop();
+    parent[i] = stack.length > 0 ? stack[stack.length - 1]! : -1;
+    stack.push(i);
+  }
+  const direct = new Map<string, { caps: Set<CapabilityName>; locals: Set<string>; external: CodeReach['external'] }>();
+  const entry = (name: string) => {
+    let e = direct.get(name);
+    if (!e) direct.set(name, (e = { caps: new Set(), locals: new Set(), external: [] }));
+    return e;
+  };
+  for (const f of fns) if (f.name) entry(f.name);
+  for (const call of facts.calls) {
+    if (call.fn < 0) continue;
+    const caps = callCapabilities(call.callee);
+    const rel = RELATIVE_CALLEE.exec(call.callee);
+    const local = rel ? undefined : call.callee.slice(call.callee.lastIndexOf('.') + 1);
+    if (caps.length === 0 && !rel && !(local && direct.has(local))) continue;
+    for (let i = call.fn, hops = 0; i >= 0 && hops < 32; i = parent[i]!, hops++) {
+      const name = fns[i]!.name;
+      if (!name) continue;
+      const e = entry(name);
+      for (const c of caps) e.caps.add(c);
+      if (rel && e.external.length < 50 && !e.external.some((x) => x.module === rel[1] && x.name === rel[2])) e.external.push({ module: rel[1]!, name: rel[2]! });
+      if (local && local !== name && direct.has(local)) e.locals.add(local);
+    }
+  }
+  const out = new Map<string, CodeReach>();
+  for (const [name, e] of direct) out.set(name, { caps: new Set(e.caps), external: [...e.external] });
+  for (let round = 0; round < 4; round++) {
+    for (const [name, e] of direct) {
+      const r = out.get(name)!;
+      for (const l of e.locals) {
+        const o = out.get(l)!;
+        for (const c of o.caps) r.caps.add(c);
+        for (const x of o.external) if (r.external.length < 50 && !r.external.some((y) => y.module === x.module && y.name === x.name)) r.external.push(x);
+      }
+    }
+  }
+  return out;
+}
+
+function resolveRelative(from: string, module: string): string[] {
+  const parts = from.split('/').slice(0, -1);
+  for (const seg of module.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.') parts.push(seg);
+  }
+  const base = parts.join('/');
+  const stem = base.replace(/\.(m|c)?js$/, '');
+  return [base, `${stem}.js`, `${stem}.ts`, `${stem}.mjs`, `${stem}.mts`, `${base}/index.js`, `${base}/index.ts`];
+}
+
+/** Tool handler capabilities, following relative imports up to a few files deep. */
+function resolveToolCapabilities(st: RunState): void {
+  for (const t of st.pendingTools) {
+    const caps = new Set(t.reach.caps);
+    const queue = t.reach.external.map((e) => ({ ...e, from: t.tool.file }));
+    const seen = new Set<string>();
+    for (let i = 0; i < queue.length && i < 200; i++) {
+      const e = queue[i]!;
+      for (const cand of resolveRelative(e.from, e.module)) {
+        const fns = st.fileFunctions.get(cand);
+        if (!fns) continue;
+        const key = `${cand}#${e.name}`;
+        const r = fns.get(e.name);
+        if (r && !seen.has(key)) {
+          seen.add(key);
+          for (const c of r.caps) caps.add(c);
+          for (const x of r.external) queue.push({ ...x, from: cand });
+        }
+        break;
+      }
+    }
+    t.tool.handlerCapabilities = [...caps].sort();
+  }
 }
 
 async function scanFile(st: RunState, file: SourceFile): Promise<void> {
@@ -161,9 +263,11 @@ async function scanFile(st: RunState, file: SourceFile): Promise<void> {
         file: file.path,
         line: t.loc.line,
         via: t.via,
-        handlerCapabilities: handlerCapabilities(facts, ranges),
+        handlerCapabilities: [],
       });
+      st.pendingTools.push({ tool: st.tools[st.tools.length - 1]!, reach: reachOf(facts, ranges) });
     }
+    if (facts.functions.length > 0 && facts.language === 'js') st.fileFunctions.set(file.path, functionReach(facts));
     if (st.tools.length > 0) st.lineIndexes.set(file.path, lines);
   }
   if (lang === 'package-json') {
@@ -240,6 +344,8 @@ export async function scan(target: string | InMemoryTarget, options: ScanOptions
     parseErrors: [],
     occurrences: new Map(),
     lineIndexes: new Map(),
+    pendingTools: [],
+    fileFunctions: new Map(),
   };
 
   let label: string;
@@ -284,6 +390,7 @@ export async function scan(target: string | InMemoryTarget, options: ScanOptions
     await cleanup();
   }
 
+  resolveToolCapabilities(st);
   projectRules(st, new Set(options.disable ?? []));
 
   let baselined = 0;

@@ -149,6 +149,8 @@ export interface MarkerFact extends Loc {
 
 export interface FunctionFact {
   name?: string;
+  /** Parameter names in order (destructured ones flattened), for taint through local calls. */
+  params: string[];
   start: number;
   end: number;
 }
