@@ -26,9 +26,7 @@ function foldChar(ch: string): string {
 
 export function normalizeText(raw: string): string {
   const nfkc = raw.normalize('NFKC').replace(INVISIBLE, '');
-  let out = '';
-  for (const ch of nfkc) out += ch.charCodeAt(0) < 0x80 ? ch : foldChar(ch);
-  return out.replace(/\s+/g, ' ').trim();
+  return nfkc.replace(/[^\x00-\x7f]/gu, foldChar).replace(/\s+/g, ' ').trim();
 }
 
 /** Splits normalized text into sentences (a period, `!` or `?` followed by a space, or a line of markup). */

@@ -166,9 +166,15 @@ describe('findings', () => {
   });
 
   it('stays bounded on a huge description', () => {
-    const t0 = Date.now();
-    const found = checkToolDefinition({ name: 'big', description: 'word '.repeat(400_000) + '<IMPORTANT>late</IMPORTANT>' });
-    expect(Date.now() - t0).toBeLessThan(5_000);
+    const timed = (description: string) => {
+      const t0 = performance.now();
+      const found = checkToolDefinition({ name: 'big', description });
+      return { ms: performance.now() - t0, found };
+    };
+    const capped = timed('word '.repeat(POISONING_LIMITS.fieldChars / 5));
+    const { ms, found } = timed('word '.repeat(400_000) + '<IMPORTANT>late</IMPORTANT>');
+    // 2 MB costs about what the 64 KiB that is read costs (ratio, not wall time: the machine is shared).
+    expect(ms).toBeLessThan(capped.ms * 3 + 200);
     // Text past the per-field limit is not read (documented in docs/tool-poisoning.md).
     expect(ids(found)).not.toContain('mcp-tool-hidden-instructions');
   });
