@@ -7,6 +7,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const assets = [
   ['src/core/schemas', 'dist/core/schemas'],
   ['src/scanner/rules', 'dist/scanner/rules'],
+  ['src/scanner/poisoning/rules', 'dist/scanner/poisoning/rules'],
   ['src/naming/data', 'dist/naming/data'],
   ['web', 'dist/web'],
 ];

@@ -29,7 +29,8 @@ export const lockEntrySchema = z.object({
   /** Every installed file (module and its dependencies) with its sha256, sorted by path. */
   files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
   tools: z.array(z.object({ name: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
-  launch: z.object({ command: z.string(), args: z.array(z.string()), transport: z.literal('stdio') }),
+  /** How the server starts; `env` lists the variables it declared (the only ones passed in). */
+  launch: z.object({ command: z.string(), args: z.array(z.string()), env: z.array(z.string()), transport: z.literal('stdio') }),
   sandbox: z.object({ profile: z.string(), installScripts: z.boolean() }),
   installedAt: z.string(),
   approvedAt: z.string().optional(),

@@ -14,4 +14,5 @@ export const installVerifyCodes = {
   WARDEN_E_LOCK_INVALID: { kind: 'input', http: 500, summary: 'warden.lock is damaged or not in the expected format. Restore it from version control or reinstall the modules.' },
   WARDEN_E_SERVER_START: { kind: 'rejected', http: 502, summary: 'The MCP server did not start or did not answer `initialize`/`tools/list` in time. Run it by hand to see its error output.' },
   WARDEN_E_NOT_FOUND: { kind: 'input', http: 404, summary: 'The market has no such module or version. Check the reference (org/name@version).' },
+  WARDEN_E_INSTALL_DEPS: { kind: 'rejected', http: 500, summary: 'Installing the module\'s dependencies failed inside the sandbox. Read the npm output quoted in the message.' },
 } as const satisfies Record<string, CodeInfo>;

@@ -1,0 +1,63 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { hasDrift } from '../core/tool-pin.js';
+import { discoverConfiguredServers, type ClientEnv } from './clients.js';
+import { auditConfiguredServer, type AuditedServer, type AuditSeverity } from './audit-config.js';
+import { checkFiles, checkTools, findInstalled, starterFor } from './run.js';
+import { isWardenError } from '../core/errors.js';
+
+export const DEFAULT_WARDEN_DIR = join(homedir(), '.warden');
+
+export interface AuditOptions {
+  env: ClientEnv;
+  /** Start each Warden-installed server in its sandbox to compare tool definitions with the pins. */
+  probe?: boolean;
+  allowUnsandboxed?: boolean;
+  /** Static scan hook (the scanner), called with a folder; returns findings to attach. */
+  scanFolder?: (dir: string) => Promise<Array<{ severity: AuditSeverity; message: string }>>;
+}
+
+export interface AuditReport {
+  files: string[];
+  servers: AuditedServer[];
+  counts: Record<AuditSeverity, number>;
+}
+
+/** The `--dir` a `warden run` launcher was configured with, or the default Warden folder. */
+function wardenDirOf(args: unknown): string {
+  const list = Array.isArray(args) ? args.map(String) : [];
+  const i = list.indexOf('--dir');
+  return i >= 0 && list[i + 1] ? resolve(list[i + 1]!) : DEFAULT_WARDEN_DIR;
+}
+
+export async function auditMachine(opts: AuditOptions): Promise<AuditReport> {
+  const { servers, files } = await discoverConfiguredServers(opts.env);
+  const out: AuditedServer[] = [];
+  for (const s of servers) {
+    const audited = auditConfiguredServer(s);
+    if (audited.wardenModule) {
+      try {
+        const m = await findInstalled(wardenDirOf(s.entry.args), audited.wardenModule);
+        const fd = await checkFiles(m);
+        if (fd.added.length + fd.removed.length + fd.changed.length > 0) {
+          audited.findings.push({ id: 'drift', severity: 'critical', message: `installed files changed since install: ${[...fd.changed, ...fd.added, ...fd.removed].slice(0, 5).join(', ')}` });
+        } else if (opts.probe !== false) {
+          const { drift } = await checkTools(m, starterFor(m, { allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }));
+          if (hasDrift(drift)) {
+            audited.findings.push({ id: 'drift', severity: 'critical', message: `tool definitions changed since pinned (changed: ${drift.changed.join(', ') || '-'}; added: ${drift.added.join(', ') || '-'}; removed: ${drift.removed.join(', ') || '-'}) — possible rug pull` });
+          }
+        }
+        if (opts.scanFolder) {
+          for (const f of await opts.scanFolder(m.dir)) audited.findings.push({ id: 'scan', severity: f.severity, message: f.message });
+        }
+      } catch (err) {
+        if (!isWardenError(err)) throw err;
+        audited.findings.push({ id: 'drift', severity: err.code === 'WARDEN_E_NOT_INSTALLED' ? 'high' : 'critical', message: `${err.code}: ${err.message}` });
+      }
+    }
+    out.push(audited);
+  }
+  const counts: Record<AuditSeverity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
+  for (const s of out) for (const f of s.findings) counts[f.severity]++;
+  return { files, servers: out, counts };
+}
