@@ -8,6 +8,7 @@ import { ETC_ALLOW, PROXY_SOCKET_IN_SANDBOX, bwrapArgs, identityFiles } from './
 import { SANDBOX_HOME, buildSandboxEnv } from './env.js';
 import { detectSandboxTools, findPrlimit, systemDirs } from './host.js';
 import { DEFAULT_SANDBOX_LIMITS, checkLimits, prlimitArgs, type SandboxLimits } from './limits.js';
+import { createPidsCgroup, joinCgroupArgv } from './pids-cgroup.js';
 import { SANDBOX_PROFILES, isProfileName, type SandboxProfileName } from './profiles.js';
 import { BRIDGE_PORT, BRIDGE_SOURCE, startRegistryProxy, type AllowedEndpoint, type RegistryProxy } from './registry-proxy.js';
 
@@ -168,11 +169,9 @@ export async function launchSandboxed(options: SandboxOptions): Promise<SandboxH
   }
   if (!tools) return launchDegraded(options, v);
 
-  const warnings: string[] = [];
-  if (process.getuid?.() === 0) warnings.push('limits.processes is not enforced: the kernel exempts root from RLIMIT_NPROC and Warden runs as root');
   const runtime = runtimeLocation();
-  let proxy: RegistryProxy | undefined;
-  if (options.profile === 'registry-only') proxy = await startRegistryProxy(v.registry);
+  const isRegistryOnly = options.profile === 'registry-only';
+  // Everything that can refuse the options runs before anything is created on the host.
   const env = buildSandboxEnv({
     env: options.env,
     passEnv: options.passEnv,
@@ -180,29 +179,41 @@ export async function launchSandboxed(options: SandboxOptions): Promise<SandboxH
     runtimeBin: runtime?.bin,
     home: SANDBOX_HOME,
     scriptsAllowed: options.runsInstallScripts === true,
-    proxyUrl: proxy ? `http://127.0.0.1:${BRIDGE_PORT}` : undefined,
+    proxyUrl: isRegistryOnly ? `http://127.0.0.1:${BRIDGE_PORT}` : undefined,
   });
-  const argv = [
-    ...bwrapArgs({
-      moduleDir: v.moduleDir,
-      cwd: v.cwd,
-      homeDir: v.homeDir,
-      readOnlyPaths: runtime ? [runtime.prefix, ...v.readOnlyPaths] : v.readOnlyPaths,
-      systemDirs: systemDirs(),
-      etcPaths: ETC_ALLOW.filter((p) => existsSync(p)),
-      identityDir: identityFolder(),
-      proxySocket: proxy?.socketPath,
-      statusFd: STATUS_FD,
-    }),
-    '--',
-    ...(proxy ? [realpathSync(process.execPath), '-e', BRIDGE_SOURCE, '--', PROXY_SOCKET_IN_SANDBOX, String(BRIDGE_PORT)] : []),
-    tools.prlimit,
-    ...prlimitArgs(v.limits),
-    '--',
-    v.command,
-    ...v.args,
-  ];
-  const child = spawn(tools.bwrap, argv, { env, cwd: '/', stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+  const proxy: RegistryProxy | undefined = isRegistryOnly ? await startRegistryProxy(v.registry) : undefined;
+  const cgroup = createPidsCgroup(v.limits.processes);
+  const warnings: string[] = [];
+  if (process.getuid?.() === 0 && !cgroup) warnings.push('limits.processes is not enforced: the kernel exempts root from RLIMIT_NPROC and no pids cgroup is writable');
+  let child: ChildProcess;
+  try {
+    const argv = [
+      ...bwrapArgs({
+        moduleDir: v.moduleDir,
+        cwd: v.cwd,
+        homeDir: v.homeDir,
+        readOnlyPaths: runtime ? [runtime.prefix, ...v.readOnlyPaths] : v.readOnlyPaths,
+        systemDirs: systemDirs(),
+        etcPaths: ETC_ALLOW.filter((p) => existsSync(p)),
+        identityDir: identityFolder(),
+        proxySocket: proxy?.socketPath,
+        statusFd: STATUS_FD,
+      }),
+      '--',
+      ...(proxy ? [realpathSync(process.execPath), '-e', BRIDGE_SOURCE, '--', PROXY_SOCKET_IN_SANDBOX, String(BRIDGE_PORT)] : []),
+      tools.prlimit,
+      ...prlimitArgs(v.limits),
+      '--',
+      v.command,
+      ...v.args,
+    ];
+    const [file, fileArgs] = cgroup ? joinCgroupArgv(cgroup, tools.bwrap, argv) : [tools.bwrap, argv];
+    child = spawn(file, fileArgs, { env, cwd: '/', stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+  } catch (err) {
+    await proxy?.close();
+    await cgroup?.remove();
+    throw err;
+  }
   let resolveStarted!: () => void;
   let rejectStarted!: (e: unknown) => void;
   const started = new Promise<void>((res, rej) => {
@@ -224,6 +235,7 @@ export async function launchSandboxed(options: SandboxOptions): Promise<SandboxH
   const exited = supervise(child, v.timeoutMs, async () => {
     if (!isStarted) rejectStarted(new WardenError('WARDEN_E_SANDBOX_START', 'bubblewrap exited before starting the command; its message is on the sandbox stderr.'));
     await proxy?.close();
+    await cgroup?.remove();
   });
   return { child, sandboxed: true, profile: options.profile, warnings, started, exited, kill: (s = 'SIGKILL') => void child.kill(s) };
 }
@@ -257,15 +269,20 @@ async function launchDegraded(options: SandboxOptions, v: Validated): Promise<Sa
     throw new WardenError('WARDEN_E_SANDBOX_SCRIPTS_REFUSED', 'bubblewrap is unavailable, and Warden never runs install scripts unsandboxed. Install bubblewrap, or install with scripts disabled.');
   }
   const home = await mkdtemp(join(tmpdir(), 'warden-unsandboxed-home-'));
-  const runtime = dirname(realpathSync(process.execPath));
-  const env = buildSandboxEnv({ env: options.env, passEnv: options.passEnv, from: process.env, runtimeBin: runtime, home, scriptsAllowed: false });
   const prlimit = findPrlimit();
-  const [file, argv] = prlimit ? [prlimit, [...prlimitArgs(v.limits), '--', v.command, ...v.args]] : [v.command, v.args];
   const warnings = [
     'running WITHOUT a sandbox: no file-system or network confinement (bubblewrap unavailable, allowUnsandboxed set)',
     ...(prlimit ? [] : ['prlimit is missing: no resource limits']),
   ];
-  const child = spawn(file, argv, { env, cwd: v.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: false });
+  let child: ChildProcess;
+  try {
+    const env = buildSandboxEnv({ env: options.env, passEnv: options.passEnv, from: process.env, runtimeBin: dirname(realpathSync(process.execPath)), home, scriptsAllowed: false });
+    const [file, argv] = prlimit ? [prlimit, [...prlimitArgs(v.limits), '--', v.command, ...v.args]] : [v.command, v.args];
+    child = spawn(file, argv, { env, cwd: v.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (err) {
+    await rm(home, { recursive: true, force: true });
+    throw err;
+  }
   const started = new Promise<void>((res, rej) => {
     child.once('spawn', () => res());
     child.once('error', (err) => rej(new WardenError('WARDEN_E_SANDBOX_START', `Could not start ${v.command}: ${err.message}.`, { cause: err })));
