@@ -1,4 +1,4 @@
-/** The catalog of named callee / module / member / path sets (catalog.yaml), and pattern matching. */
+/** The catalog of named callee / module / member / path sets (rules/_catalog.yaml; files starting with `_` are not rules), and pattern matching. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -15,7 +15,7 @@ let cached: Catalog | undefined;
 
 export function loadCatalog(): Catalog {
   if (cached) return cached;
-  const file = fileURLToPath(new URL('./catalog.yaml', import.meta.url));
+  const file = fileURLToPath(new URL('./rules/_catalog.yaml', import.meta.url));
   const doc = parse(readFileSync(file, 'utf8')) as Catalog;
   cached = { calls: doc.calls ?? {}, modules: doc.modules ?? {}, members: doc.members ?? {}, paths: doc.paths ?? {} };
   return cached;

@@ -131,7 +131,7 @@ function rulesIn(dir: string): Rule[] {
     throw new WardenError('WARDEN_E_SCAN_RULE_INVALID', `Cannot read the rule folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? err}.`, { where: dir, cause: err });
   }
   const out: Rule[] = [];
-  for (const n of names.filter((x) => /\.ya?ml$/.test(x)).sort()) {
+  for (const n of names.filter((x) => /\.ya?ml$/.test(x) && !x.startsWith('_')).sort()) {
     const file = join(dir, n);
     if (statSync(file).size > MAX_RULE_BYTES) throw new WardenError('WARDEN_E_SCAN_RULE_INVALID', `${file} is over ${MAX_RULE_BYTES} bytes.`, { where: file });
     out.push(parseRule(readFileSync(file, 'utf8'), file));
