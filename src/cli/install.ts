@@ -10,6 +10,7 @@ import { approveInstalled, findInstalled, runInstalled } from '../installer/run.
 import { auditMachine, DEFAULT_WARDEN_DIR } from '../installer/audit.js';
 import { addServerToClient, clientEnvFromProcess, parseClientId, removeServerFromClient, CLIENTS, type ClientId, type ClientScope } from '../installer/clients.js';
 import { readLock, writeLock } from '../installer/lock.js';
+import { scan, severityRank } from '../scanner/index.js';
 import { action, emit, note } from './output.js';
 
 const PROFILES = ['no-network', 'loopback', 'registry-only'];
@@ -175,6 +176,7 @@ Example (in an MCP client's config):
     .description('Audit every MCP client configuration on this machine.')
     .option('--project <dir>', 'also read project-scope configs of this folder', process.cwd())
     .option('--no-probe', 'do not start Warden-installed servers to compare their tool definitions')
+    .option('--no-scan', 'do not scan installed modules and local server scripts statically')
     .option('--allow-unsandboxed', 'degraded mode where bubblewrap is missing')
     .addHelpText(
       'after',
@@ -188,8 +190,14 @@ Example:
   $ warden audit --json | jq '.servers[] | select(.findings | length > 0)'`,
     )
     .action(
-      action(async (opts: { project: string; probe: boolean; allowUnsandboxed?: boolean }, cmd: Command) => {
-        const report = await auditMachine({ env: clientEnvFromProcess(resolve(opts.project)), probe: opts.probe, allowUnsandboxed: opts.allowUnsandboxed });
+      action(async (opts: { project: string; probe: boolean; scan: boolean; allowUnsandboxed?: boolean }, cmd: Command) => {
+        const scanFolder = async (dir: string) => {
+          const r = await scan(dir);
+          return r.findings
+            .filter((f) => severityRank(f.severity) >= severityRank('high'))
+            .map((f) => ({ severity: f.severity, message: `${f.ruleId} ${f.file}:${f.line}: ${f.message}` }));
+        };
+        const report = await auditMachine({ env: clientEnvFromProcess(resolve(opts.project)), probe: opts.probe, allowUnsandboxed: opts.allowUnsandboxed, scanFolder: opts.scan ? scanFolder : undefined });
         emit(cmd.optsWithGlobals(), { ok: report.counts.high + report.counts.critical === 0, ...report }, () => {
           if (report.servers.length === 0) return `No MCP servers configured (looked at ${report.files.length} file(s)).`;
           const rows = report.servers.map((s) => {

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { hasDrift } from '../core/tool-pin.js';
 import { discoverConfiguredServers, type ClientEnv } from './clients.js';
 import { auditConfiguredServer, type AuditedServer, type AuditSeverity } from './audit-config.js';
@@ -30,6 +31,18 @@ function wardenDirOf(args: unknown): string {
   return i >= 0 && list[i + 1] ? resolve(list[i + 1]!) : DEFAULT_WARDEN_DIR;
 }
 
+const SCRIPT_RUNTIMES = new Set(['node', 'python', 'python3', 'deno', 'bun', 'tsx']);
+
+/** The folder of a locally run script (`node /abs/server.js`), which can be scanned statically. */
+async function localScriptDir(entry: Record<string, unknown>): Promise<string | undefined> {
+  const command = typeof entry.command === 'string' ? entry.command.split(/[\\/]/).pop()! : '';
+  if (!SCRIPT_RUNTIMES.has(command) || !Array.isArray(entry.args)) return undefined;
+  const script = entry.args.map(String).find((a) => !a.startsWith('-'));
+  if (!script || !isAbsolute(script)) return undefined;
+  const st = await stat(script).catch(() => undefined);
+  return st?.isFile() ? dirname(script) : undefined;
+}
+
 export async function auditMachine(opts: AuditOptions): Promise<AuditReport> {
   const { servers, files } = await discoverConfiguredServers(opts.env);
   const out: AuditedServer[] = [];
@@ -54,6 +67,9 @@ export async function auditMachine(opts: AuditOptions): Promise<AuditReport> {
         if (!isWardenError(err)) throw err;
         audited.findings.push({ id: 'drift', severity: err.code === 'WARDEN_E_NOT_INSTALLED' ? 'high' : 'critical', message: `${err.code}: ${err.message}` });
       }
+    } else if (opts.scanFolder) {
+      const dir = await localScriptDir(s.entry);
+      if (dir) for (const f of await opts.scanFolder(dir)) audited.findings.push({ id: 'scan', severity: f.severity, message: f.message });
     }
     out.push(audited);
   }
