@@ -14,6 +14,7 @@ import { makeFileContext, type FileContext } from './file-context.js';
 import { extractJsFacts } from './js-facts.js';
 import { extractPythonFacts, pythonParser } from './py-facts.js';
 import { findSecrets } from './secrets.js';
+import { dependencyLookalikes } from './dependencies.js';
 import { addCapability, callCapabilities, emptyCapabilities, fileCapabilities, nativeFile, openModes } from './capabilities.js';
 import { fingerprint, inlineSuppression, readBaseline } from './suppress.js';
 import { riskScore } from './score.js';
@@ -241,6 +242,10 @@ async function scanFile(st: RunState, file: SourceFile): Promise<void> {
 
   for (const rule of st.byLang[lang]) {
     for (const m of rule.matchers) {
+      if (m.kind === 'dependency-lookalike') {
+        for (const hit of dependencyLookalikes(ctx)) addFinding(st, lines, file.path, ruleFinding(rule, hit));
+        continue;
+      }
       if (m.kind === 'secretlint') {
         for (const hit of await findSecrets(ctx)) addFinding(st, lines, file.path, ruleFinding(rule, hit));
         continue;
