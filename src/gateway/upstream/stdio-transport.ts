@@ -95,12 +95,18 @@ export class LaunchedStdioTransport implements Transport {
     const child = this.#child;
     if (!child || this.#closed) return;
     child.stdin?.end();
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    let t3: NodeJS.Timeout | undefined;
+    const exited = new Promise<void>((r) => {
+      if (child.exitCode !== null || child.signalCode !== null) return r();
+      child.once('exit', () => r());
+      t3 = setTimeout(r, 3500);
+    });
     const t1 = setTimeout(() => child.kill('SIGTERM'), 200);
     const t2 = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3500))]);
+    await exited;
     clearTimeout(t1);
     clearTimeout(t2);
+    clearTimeout(t3);
     this.#finish();
   }
 }
