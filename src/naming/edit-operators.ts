@@ -15,6 +15,17 @@ export interface EditClass {
 
 const DIGIT = /[0-9]/;
 
+/**
+ * Characters that read alike in common fonts but do not fold to one skeleton (folding them made
+ * real names collide, e.g. `parseuri` / `parseurl`): a one-character swap inside a group is a
+ * look-alike edit, reported as NAME_SKELETON at distance 1.
+ */
+const LOOKALIKE_GROUPS = ['il1|!', 'o0', 's5', 'e3', 'a4', 'b86', 'g9q', 'z2', 't7', 'uv'];
+const LOOKALIKE_GROUP = new Map<string, number>();
+LOOKALIKE_GROUPS.forEach((g, n) => {
+  for (const ch of g) LOOKALIKE_GROUP.set(ch, n);
+});
+
 function q(ch: string | undefined): string {
   return `'${ch ?? ''}'`;
 }
@@ -49,6 +60,9 @@ export function classifyEdit(candidate: string, existing: string, distance: numb
   }
   const a = candidate[i]!;
   const b = existing[i]!;
+  if (LOOKALIKE_GROUP.get(a) !== undefined && LOOKALIKE_GROUP.get(a) === LOOKALIKE_GROUP.get(b)) {
+    return { reason: 'NAME_SKELETON', phrase: `one look-alike character (${q(b)} → ${q(a)})`, edge };
+  }
   // Digit for digit (cli-table3 → cli-table2) reads as another version, not a slip.
   if (keysAdjacent(a, b) && !(DIGIT.test(a) && DIGIT.test(b))) {
     return { reason: 'NAME_KEYBOARD', phrase: `one keyboard slip (${q(b)} → ${q(a)})`, edge };

@@ -3,10 +3,10 @@ import { osaDistance } from './distance.js';
 import { classifyEdit } from './edit-operators.js';
 import { computeForms, separatorFold, splitKey, type NameForms } from './forms.js';
 import { fnv1a, fnv1aRange, HashMultiMap } from './hash-multimap.js';
-import { isAffix, isVersionToken, plainForm, skeletonForm, type AffixSets } from './normalize.js';
+import { coreTokens, expandTokens, isAffix, isVersionToken, plainForm, plainTokens, skeletonForm, type AffixSets } from './normalize.js';
 import { parseName, type ParsedName } from './parse-name.js';
 import {
-  actionFor, capVerdict, DEFAULT_NAME_POLICY, editStepFor, maxDistanceFor, strongerVerdict, tierFor, verdictRank,
+  actionFor, capsFor, capVerdict, DEFAULT_NAME_POLICY, editStepFor, maxDistanceFor, strongerVerdict, tierFor, verdictRank,
   type NamePolicy, type Verdict,
 } from './policy.js';
 import { TYPO_REASONS, type ReasonCode } from './reasons.js';
@@ -82,6 +82,7 @@ interface Candidate {
 export class NameIndex {
   readonly policy: NamePolicy;
   private readonly affixes: AffixSets;
+  private readonly mirrorOrgs: ReadonlySet<string>;
   private keys: Array<string | undefined> = [];
   private displays: Array<string | undefined> = [];
   private owners: Array<string | undefined> = [];
@@ -95,6 +96,8 @@ export class NameIndex {
   private readonly reorder = new HashMultiMap(256);
   private readonly del = new HashMultiMap(4096);
   private readonly vocab = new Map<string, number>();
+  /** Total weight of the names each owner holds: an owner's standing. */
+  private readonly ownerWeight = new Map<string, number>();
   private seen = new Uint32Array(1024);
   private stamp = 0;
 
@@ -106,6 +109,7 @@ export class NameIndex {
       attachable: [...policy.affixes.attachable].sort((a, b) => b.length - a.length),
       minStem: policy.affixes.minStem,
     };
+    this.mirrorOrgs = new Set(policy.mirrorOrgs);
   }
 
   /** Names currently indexed. */
@@ -123,8 +127,10 @@ export class NameIndex {
     const owner = normalizeOwner(entry.owner) ?? parsed.org;
     const existing = this.findKey(parsed.key);
     if (existing >= 0) {
-      this.owners[existing] = owner;
+      this.credit(this.ownerOf(existing), -this.weights[existing]!);
+      this.owners[existing] = owner === parsed.org ? undefined : owner;
       this.weights[existing] = weight;
+      this.credit(owner, weight);
       return;
     }
     if (this.live >= MAX_INDEX_NAMES) {
@@ -140,6 +146,7 @@ export class NameIndex {
       this.weights = w;
     }
     this.weights[id] = weight;
+    this.credit(owner, weight);
     this.stringBytes += 24 + parsed.key.length + (parsed.display === parsed.key ? 0 : 24 + parsed.display.length * 2);
     this.live++;
     this.link(id, parsed.key, true);
@@ -151,6 +158,7 @@ export class NameIndex {
     const id = this.findKey(parsed.key);
     if (id < 0) return false;
     this.link(id, parsed.key, false);
+    this.credit(this.ownerOf(id), -this.weights[id]!);
     this.stringBytes -= 24 + parsed.key.length + (this.displays[id] === undefined ? 0 : 24 + this.displays[id]!.length * 2);
     this.keys[id] = undefined;
     this.displays[id] = undefined;
@@ -195,7 +203,23 @@ export class NameIndex {
     return { verdict, matches, reasons, explanation: summarize(parsed.display, verdict, matches, facts.length) };
   }
 
+  /** Total weight of the indexed names this owner (org, scope or account) holds. */
+  ownerStanding(owner: string): number {
+    return this.ownerWeight.get(normalizeOwner(owner) ?? '') ?? 0;
+  }
+
   // ---- indexing ----
+
+  private ownerOf(id: number): string | undefined {
+    return this.owners[id] ?? splitKey(this.keys[id]!).org;
+  }
+
+  private credit(owner: string | undefined, weight: number): void {
+    if (owner === undefined) return;
+    const w = (this.ownerWeight.get(owner) ?? 0) + weight;
+    if (w > 0) this.ownerWeight.set(owner, w);
+    else this.ownerWeight.delete(owner);
+  }
 
   private findKey(key: string): number {
     let found = -1;
@@ -292,18 +316,19 @@ export class NameIndex {
     const { org, name } = splitKey(key);
     const e = computeForms(org, name, this.affixes);
     const cf = c.forms;
-    const orgRel = relateOrgs(cf.org, e.org, this.policy);
+    const orgRel = relateOrgs(cf.org, e.org, this.policy, this.affixes);
     // Typo operators act inside one namespace (no org on either side, the same org, or a
     // look-alike org). Across unrelated namespaces only the re-use of a namespaced module's
     // name counts (NAME_CROSS_ORG); a scoped name next to an unscoped one is npm's convention.
     const sameNamespace = orgRel === 'none' || orgRel === 'same' || orgRel === 'lookalike';
     if (orgRel === 'candidateOnly') return undefined;
+    // Orgs whose names mirror other packages' names (npm's @types) are never imitated by that.
+    if (!sameNamespace && e.org !== undefined && this.mirrorOrgs.has(e.org)) return undefined;
     const reasons: ReasonCode[] = [];
     let editPhrase: string | undefined;
     let extraWords: string[] | undefined;
     let impersonating = false;
     let distance = 0;
-    let stepCap: Verdict | undefined;
     let edgeEdit = false;
 
     if (cf.name === e.name) {
@@ -329,7 +354,6 @@ export class NameIndex {
             reasons.push(cls.reason);
             editPhrase = cls.phrase;
             distance = d;
-            stepCap = step?.cap;
             edgeEdit = cls.edge;
           }
         }
@@ -348,23 +372,29 @@ export class NameIndex {
     if (distance === 0 && reasons.some((r) => r === 'NAME_WORD_REORDER' || r === 'NAME_COMBOSQUAT')) distance = osaDistance(cf.plain, e.plain, 64);
 
     const weight = this.weights[id]!;
-    const ownerE = this.owners[id] ?? e.org;
+    const ownerE = this.ownerOf(id);
     const sameOwner = c.owner !== undefined && ownerE !== undefined && c.owner === ownerE;
     const tier = tierFor(this.policy, weight);
-    const knownWord = reasons.some((r) => TYPO_REASONS.has(r)) && this.typoMakesKnownWord(cf.expanded, e.expanded);
+    const caps = capsFor(this.policy, tier);
+    const shortName = Math.min(cf.plain.length, e.plain.length) <= this.policy.shortNameMaxLength;
+    // A one-character look-alike swap is an edit too: typo caps apply to it (distance > 0).
+    const isTypo = (r: ReasonCode) => TYPO_REASONS.has(r) || (r === 'NAME_SKELETON' && distance > 0);
+    const knownWord = reasons.some(isTypo) && this.typoMakesKnownWord(cf.expanded, e.expanded);
     let verdict: Verdict = 'allow';
     for (const r of reasons) {
       let v = actionFor(tier, r);
-      if (TYPO_REASONS.has(r)) {
-        if (distance >= 2) v = capVerdict(v, this.policy.caps.distance2);
-        if (knownWord) v = capVerdict(v, this.policy.caps.knownWord);
-        if (stepCap !== undefined) v = capVerdict(v, stepCap);
-        if (edgeEdit) v = capVerdict(v, this.policy.caps.edgeEdit);
+      if (isTypo(r)) {
+        if (distance >= 2) v = capVerdict(v, caps.distance2);
+        if (knownWord) v = capVerdict(v, caps.knownWord);
+        if (shortName) v = capVerdict(v, caps.shortName);
+        if (edgeEdit) v = capVerdict(v, caps.edgeEdit);
       }
-      if (r === 'NAME_COMBOSQUAT' && !impersonating) v = capVerdict(v, this.policy.caps.ecosystemAffix);
+      if (r === 'NAME_COMBOSQUAT' && !impersonating) v = capVerdict(v, caps.ecosystemAffix);
       verdict = strongerVerdict(verdict, v);
     }
-    if (!sameNamespace) verdict = capVerdict(verdict, this.policy.caps.crossOrg);
+    // Re-using a name under another org is normal (forks, alternative implementations): capped.
+    // A typo'd or claim-decorated copy of someone else's module name has no such excuse.
+    if (!sameNamespace && reasons.length === 1) verdict = capVerdict(verdict, caps.crossOrg);
     if (sameOwner) verdict = capVerdict(verdict, this.policy.sameOwner);
     const existing = this.displays[id] ?? key;
     const facts: PairFacts = {
@@ -419,7 +449,7 @@ type OrgRelation = 'none' | 'same' | 'lookalike' | 'different' | 'candidateOnly'
  * vs `io.github.a1ice`) are compared by that last label only, so a shared `io.github.` prefix
  * does not make short handles look alike.
  */
-function relateOrgs(c: string | undefined, e: string | undefined, policy: NamePolicy): OrgRelation {
+function relateOrgs(c: string | undefined, e: string | undefined, policy: NamePolicy, affixes: AffixSets): OrgRelation {
   if (c === undefined && e === undefined) return 'none';
   if (c === undefined) return 'existingOnly';
   if (e === undefined) return 'candidateOnly';
@@ -437,6 +467,11 @@ function relateOrgs(c: string | undefined, e: string | undefined, policy: NamePo
   if (pa === pb || skeletonForm(pa) === skeletonForm(pb)) return 'lookalike';
   const maxD = Math.min(1, maxDistanceFor(policy, pb.length));
   if (maxD > 0 && osaDistance(pa, pb, maxD) <= maxD) return 'lookalike';
+  // The org with a claim or ecosystem word added (`stripe-official`, `openai-mcp`).
+  const coreOf = (org: string) => coreTokens(expandTokens(plainTokens(org), affixes), affixes).join('');
+  const ca = coreOf(a);
+  const cb = coreOf(b);
+  if ((ca.length >= 3 && ca === pb) || (cb.length >= 3 && cb === pa)) return 'lookalike';
   return 'different';
 }
 

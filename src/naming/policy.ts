@@ -23,11 +23,22 @@ export function verdictRank(v: Verdict): number {
 const verdictSchema = z.enum(['allow', 'review', 'block']);
 const token = z.string().regex(/^[a-z0-9]{1,32}$/, 'affixes are lower-case [a-z0-9] words of 1-32 characters');
 
+const capsSchema = z.strictObject({
+  distance2: verdictSchema,
+  knownWord: verdictSchema,
+  ecosystemAffix: verdictSchema,
+  crossOrg: verdictSchema,
+  edgeEdit: verdictSchema,
+  shortName: verdictSchema,
+});
+
 const tierSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,32}$/),
   minWeight: z.number().finite().min(0),
   description: z.string().max(500).optional(),
   actions: z.partialRecord(z.enum(REASON_CODES), verdictSchema),
+  /** Overrides of the policy's caps for names in this tier. */
+  caps: capsSchema.partial().optional(),
 });
 
 const policySchema = z.strictObject({
@@ -36,13 +47,15 @@ const policySchema = z.strictObject({
   tiers: z.array(tierSchema).min(1).max(32),
   sameOwner: verdictSchema,
   editDistance: z
-    .array(z.strictObject({ minLength: z.number().int().min(1).max(214), maxDistance: z.number().int().min(0).max(2), cap: verdictSchema.optional() }))
+    .array(z.strictObject({ minLength: z.number().int().min(1).max(214), maxDistance: z.number().int().min(0).max(2) }))
     .min(1)
     .max(16),
-  caps: z.strictObject({ distance2: verdictSchema, knownWord: verdictSchema, ecosystemAffix: verdictSchema, crossOrg: verdictSchema, edgeEdit: verdictSchema }),
+  caps: capsSchema,
+  shortNameMaxLength: z.number().int().min(0).max(214),
   knownWord: z.strictObject({ minNames: z.number().int().min(1), minLength: z.number().int().min(1).max(64) }),
   crossOrgGenericAfter: z.number().int().min(2).max(1_000_000),
   crossOrgTypoMinLength: z.number().int().min(1).max(214),
+  mirrorOrgs: z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/)).max(1000),
   affixes: z.strictObject({
     impersonating: z.array(token).max(500),
     ecosystem: z.array(token).max(500),
@@ -107,6 +120,13 @@ export const DEFAULT_NAME_POLICY: NamePolicy = loadNamePolicy(DEFAULT_POLICY_OBJ
 export function tierFor(policy: NamePolicy, weight: number): NamePolicyTier {
   for (const t of policy.tiers) if (weight >= t.minWeight) return t;
   return policy.tiers[policy.tiers.length - 1]!;
+}
+
+export type NamePolicyCaps = z.infer<typeof capsSchema>;
+
+/** The caps in force for an existing name of this tier (the tier's overrides over the policy's). */
+export function capsFor(policy: NamePolicy, tier: NamePolicyTier): NamePolicyCaps {
+  return tier.caps ? { ...policy.caps, ...tier.caps } : policy.caps;
 }
 
 export function actionFor(tier: NamePolicyTier, reason: ReasonCode): Verdict {
