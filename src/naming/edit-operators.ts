@@ -42,12 +42,12 @@ export function classifyEdit(candidate: string, existing: string, distance: numb
   while (i < Math.min(lc, le) && candidate[i] === existing[i]) i++;
   if (lc === le - 1) {
     // Deleting from a run of equal letters: report the first position of the run.
-    const edge = i === 0 || (i === le - 1 && existing[i] === 's');
+    const edge = i === 0 || (i === le - 1 && existing[i] === 's' && existing[i - 1] !== 's');
     return { reason: 'NAME_OMISSION', phrase: `one omitted ${q(existing[i])}`, edge };
   }
   if (lc === le + 1) {
     const inserted = candidate[i]!;
-    const edge = i === 0 || (i === lc - 1 && inserted === 's');
+    const edge = i === 0 || (i === lc - 1 && inserted === 's' && existing[le - 1] !== 's');
     if (inserted === candidate[i - 1] || inserted === candidate[i + 1]) return { reason: 'NAME_REPETITION', phrase: `one repeated ${q(inserted)}`, edge };
     if ((i > 0 && keysAdjacent(inserted, candidate[i - 1]!)) || (i + 1 < lc && keysAdjacent(inserted, candidate[i + 1]!))) {
       return { reason: 'NAME_KEYBOARD', phrase: `one inserted ${q(inserted)} next to a neighbouring key`, edge };
