@@ -91,7 +91,7 @@ export async function publish(ctx: MarketContext, principal: Principal, input: P
     naming = await checkName(ctx, formatModuleId(ref), ref.org);
   }
   const facts = { principal, digests, manifest, envelope, orgExists, existing, orgKeys, naming };
-  const result = await runPublishPipeline(facts, ctx.policy, () => ctx.scanner.run(input.artifact));
+  const result = await runPublishPipeline(facts, ctx.policy, () => ctx.scanner.run(input.artifact, manifest.ok ? formatRef(manifest.ref) : 'artifact'));
   const ref = manifest.ok ? formatRef(manifest.ref) : undefined;
   const base = { ref, steps: result.steps, reasons: result.reasons };
   if (result.decision === 'rejected') return { ...base, decision: 'rejected', release: undefined };

@@ -36,6 +36,10 @@ export function rejectionProblem(ref: string | undefined, reasons: StepResult[],
 
 function fromFastify(err: FastifyError): WardenError {
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new WardenError('WARDEN_E_INPUT_TOO_LARGE', 'The request body is larger than this market accepts; see docs/market.md for the limits.', { cause: err });
+  // Field length and count limits are size limits: 413 like an oversized body.
+  if (err.validation?.some((v) => ['maxLength', 'maxItems', 'maxProperties'].includes(v.keyword))) {
+    return new WardenError('WARDEN_E_INPUT_TOO_LARGE', `The request exceeds a field limit: ${err.message}.`, { cause: err, where: err.validationContext ?? 'request' });
+  }
   if (err.validation) return new WardenError('WARDEN_E_USAGE', `The request is invalid: ${err.message}.`, { cause: err, where: err.validationContext ?? 'request' });
   if (err.statusCode === 415) return new WardenError('WARDEN_E_USAGE', 'Send the request body as application/json.', { cause: err });
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new WardenError('WARDEN_E_USAGE', `The request is invalid: ${err.message}.`, { cause: err });

@@ -2,7 +2,7 @@ import type { NamingFacts } from './types.js';
 
 /** The slice of the naming engine (src/naming) the market uses. */
 interface NameIndexLike {
-  add(entry: { name: string; owner: string; weight: number }): void;
+  add(entry: { name: string; owner: string; weight?: number }): void;
   check(name: string, opts: { owner: string }): { verdict: 'allow' | 'review' | 'block'; matches: unknown[]; reasons?: unknown[]; explanation: string };
 }
 type NameIndexCtor = new () => NameIndexLike;
@@ -55,7 +55,9 @@ export class NamingStep {
     try {
       if (!this.#cache || this.#cache.key !== generation) {
         const index = new this.#ctor();
-        for (const e of corpus()) index.add({ name: e.name, owner: e.owner, weight: 1 });
+        // No download counts in the market yet: leave weight to the engine's default, which
+        // protects every existing name as if it were popular (the conservative choice).
+        for (const e of corpus()) index.add({ name: e.name, owner: e.owner });
         this.#cache = { key: generation, index };
       }
       const r = this.#cache.index.check(name, { owner });

@@ -1,6 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, normalize, sep } from 'node:path';
+import { posix } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import type { ScanFacts, ScanSummary } from './types.js';
 
@@ -12,16 +10,20 @@ interface ScanReportLike {
   rating: string;
   summary: Record<string, number>;
 }
-type ScanFn = (target: string, options?: Record<string, unknown>) => Promise<ScanReportLike>;
+/** The scanner's in-memory target: the market never writes untrusted archive contents to disk. */
+interface InMemoryTarget {
+  files: Array<{ path: string; text: string }>;
+  label?: string;
+}
+type ScanFn = (target: InMemoryTarget, options?: Record<string, unknown>) => Promise<ScanReportLike>;
 
 export const UNPACK_LIMITS = { maxEntries: 5000, maxBytes: 64 * 1024 * 1024 } as const;
 
 /**
- * Unpacks the (already signature-verified) artifact into a fresh temp folder for the scanner:
- * regular files under `package/` only — links, devices, absolute or `..` paths are dropped —
- * within entry-count and size limits.
+ * Reads the (already signature-verified) artifact's regular files under `package/` into memory —
+ * links, devices, absolute or `..` paths are dropped — within entry-count and size limits.
  */
-export async function unpackForScan(bytes: Uint8Array, dir: string): Promise<number> {
+export async function readArtifactFiles(bytes: Uint8Array): Promise<Array<{ path: string; data: Buffer }>> {
   const files: Array<{ path: string; data: Buffer }> = [];
   let total = 0;
   let count = 0;
@@ -30,16 +32,12 @@ export async function unpackForScan(bytes: Uint8Array, dir: string): Promise<num
     strict: true,
     onReadEntry: (entry: ReadEntry) => {
       count++;
-      const rel = entry.path.startsWith('package/') ? normalize(entry.path.slice('package/'.length)) : '';
-      const unsafe = rel === '' || rel.startsWith('..') || rel.startsWith(sep) || rel.includes(`${sep}..${sep}`);
+      const rel = entry.path.startsWith('package/') ? posix.normalize(entry.path.slice('package/'.length)) : '';
+      const unsafe = rel === '' || rel === '.' || rel.startsWith('../') || rel === '..' || rel.startsWith('/');
       if (count > UNPACK_LIMITS.maxEntries) problem ??= `more than ${UNPACK_LIMITS.maxEntries} entries`;
+      total += entry.type === 'File' ? (entry.size ?? 0) : 0;
+      if (total > UNPACK_LIMITS.maxBytes) problem ??= `more than ${UNPACK_LIMITS.maxBytes} bytes unpacked`;
       if (entry.type !== 'File' || unsafe || problem) {
-        entry.resume();
-        return;
-      }
-      total += entry.size ?? 0;
-      if (total > UNPACK_LIMITS.maxBytes) {
-        problem ??= `more than ${UNPACK_LIMITS.maxBytes} bytes unpacked`;
         entry.resume();
         return;
       }
@@ -54,12 +52,7 @@ export async function unpackForScan(bytes: Uint8Array, dir: string): Promise<num
     parser.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
   if (problem) throw new Error(`artifact too large to scan: ${problem}`);
-  for (const f of files) {
-    const target = join(dir, f.path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, f.data, { flag: 'wx' });
-  }
-  return files.length;
+  return files;
 }
 
 export function summarize(report: ScanReportLike): ScanSummary {
@@ -107,17 +100,16 @@ export class ScanStep {
     return this.#scan !== undefined;
   }
 
-  async run(bytes: Uint8Array): Promise<ScanFacts> {
+  async run(bytes: Uint8Array, label = 'artifact'): Promise<ScanFacts> {
     if (!this.#scan) return { status: 'not-run', reason: this.#unavailable ?? 'unavailable' };
-    const dir = await mkdtemp(join(tmpdir(), 'warden-market-scan-'));
     try {
-      await unpackForScan(bytes, dir);
-      const report = await this.#scan(dir, {});
+      const files = (await readArtifactFiles(bytes))
+        .filter((f) => !f.data.includes(0)) // binary files carry no source to analyse
+        .map((f) => ({ path: f.path, text: f.data.toString('utf8') }));
+      const report = await this.#scan({ files, label }, {});
       return { status: 'ran', report: summarize(report) };
     } catch (err) {
       return { status: 'failed', reason: String((err as Error)?.message ?? err).slice(0, 300) };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
     }
   }
 }
