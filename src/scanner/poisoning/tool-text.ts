@@ -7,6 +7,18 @@ const SUB_ONE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', '
 const SUB_MANY = ['anyOf', 'oneOf', 'allOf', 'prefixItems'];
 const SUB_MAP = ['$defs', 'definitions', 'patternProperties'];
 
+/**
+ * Identifiers read as words: `dumpLsassMemory`, `dump_lsass-memory` and `DUMP.LSASS` all read
+ * `dump lsass memory`, so the vocabulary of description rules also applies to tool and property
+ * names (a tool's name is often all a reviewer sees).
+ */
+export function identifierWords(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/[_\-.:/]+/g, ' ');
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -23,7 +35,8 @@ export function toolTexts(tool: ToolDefinition): ToolText[] {
     if (typeof value !== 'string' || value.length === 0 || budget <= 0) return;
     const raw = value.slice(0, Math.min(LIMITS.fieldChars, budget));
     budget -= raw.length;
-    out.push({ field, kind, raw, norm: normalizeText(raw) });
+    const words = kind === 'name' || kind === 'property-name' ? identifierWords(raw) : raw;
+    out.push({ field, kind, raw, norm: normalizeText(words) });
   };
   add('name', 'name', tool.name);
   add('description', 'description', tool.description);
