@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isWardenError } from '../../../src/core/errors.js';
+import { identifierWords } from '../../../src/scanner/poisoning/tool-text.js';
 import {
   checkToolDefinition,
   checkToolDefinitions,
@@ -180,6 +181,20 @@ describe('findings', () => {
   });
 });
 
+describe('tool names read as words', () => {
+  it('splits camelCase, snake_case and dotted names so description vocabulary applies to names', () => {
+    expect(identifierWords('dumpLsassMemory')).toBe('dump Lsass Memory');
+    expect(identifierWords('dump_lsass-memory.v2')).toBe('dump lsass memory v2');
+    expect(identifierWords('HTTPServerScan')).toBe('HTTP Server Scan');
+  });
+  it('flags a tool whose name alone names the attack, not its innocent sibling', () => {
+    const hits = (name: string) => checkToolDefinition({ name, description: 'Runs the task.' }).map((f) => f.ruleId);
+    expect(hits('exfiltrateBrowserCookies')).toContain('mcp-tool-offensive-capability');
+    expect(hits('run_nmap')).toContain('mcp-tool-reconnaissance');
+    expect(hits('listBrowserTabs')).toEqual([]);
+  });
+});
+
 describe('claimsReadOnly', () => {
   it('reads the annotation and plain claims', () => {
     expect(claimsReadOnly({ name: 'a', annotations: { readOnlyHint: true } })).toBe(true);
@@ -207,6 +222,6 @@ describe.skipIf(!existsSync(corpus))('labelled corpus', () => {
       else if (row.label === 'malicious') fn++;
     }
     expect(tp / (tp + fp)).toBeGreaterThanOrEqual(0.95);
-    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.8);
+    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.88);
   });
 });
