@@ -277,18 +277,14 @@ export class NameIndex {
     }
     const stamp = this.stamp;
     const limit = this.policy.limits.maxIdsPerKey;
-    const collect = (map: HashMultiMap, key: string, seed: number) => {
-      map.forEach(
-        fnv1a(key, seed),
-        (id) => {
-          if (this.seen[id] !== stamp && this.keys[id] !== undefined) {
-            this.seen[id] = stamp;
-            out.push(id);
-          }
-        },
-        limit,
-      );
+    const visit = (id: number) => {
+      if (this.seen[id] !== stamp && this.keys[id] !== undefined) {
+        this.seen[id] = stamp;
+        out.push(id);
+      }
     };
+    const collectHash = (map: HashMultiMap, hash: number) => map.forEach(hash, visit, limit);
+    const collect = (map: HashMultiMap, key: string, seed: number) => collectHash(map, fnv1a(key, seed));
     collect(this.bare, f.plain, SEED.bare);
     collect(this.skel, f.skeleton, SEED.skel);
     collect(this.bare, f.skeleton, SEED.bare);
@@ -299,13 +295,27 @@ export class NameIndex {
     if (f.reorderKey !== undefined) collect(this.reorder, f.reorderKey, SEED.reorder);
     // Symmetric deletion: the existing side stored its 1-deletes; here the candidate's 0-, 1- and
     // (for long names) 2-deletes are looked up in both the plain map and the 1-delete map.
+    // Variants are hashed in place (prefix hash + the rest), never built as strings.
     const depth = Math.min(2, maxDistanceFor(this.policy, f.plain.length + 2));
-    if (depth >= 1 && f.plain.length >= 2) {
-      const variants = deletions(f.plain, depth);
-      collect(this.del, f.plain, SEED.del);
-      for (const v of variants) {
-        collect(this.bare, v, SEED.bare);
-        collect(this.del, v, SEED.del);
+    const p = f.plain;
+    if (depth >= 1 && p.length >= 2) {
+      collect(this.del, p, SEED.del);
+      for (const seed of [SEED.bare, SEED.del]) {
+        const map = seed === SEED.bare ? this.bare : this.del;
+        let prefix = seed >>> 0;
+        for (let i = 0; i < p.length; i++) {
+          if (i === 0 || p[i] !== p[i - 1]) collectHash(map, fnv1aRange(prefix, p, i + 1, p.length));
+          if (depth >= 2 && p.length > 2) {
+            collectHash(map, fnv1aRange(prefix, p, i + 2, p.length)); // without i and i+1
+            let inner = prefix;
+            for (let j = i + 1; j < p.length; j++) {
+              inner = fnv1aRange(inner, p, j, j + 1);
+              // p without i and j+1: prefix [0,i) + (i, j] + (j+1, end)
+              if (j + 1 < p.length) collectHash(map, fnv1aRange(inner, p, j + 2, p.length));
+            }
+          }
+          prefix = fnv1aRange(prefix, p, i, i + 1);
+        }
       }
     }
     return out;
@@ -491,25 +501,6 @@ function extraAffixWords(cand: readonly string[], existing: readonly string[], a
   return pool.every((w) => isAffix(w, affixes) || isVersionToken(w)) ? pool : undefined;
 }
 
-/** All distinct strings obtained by deleting 1..depth characters. */
-function deletions(s: string, depth: number): Set<string> {
-  const out = new Set<string>();
-  let frontier = [s];
-  for (let d = 0; d < depth; d++) {
-    const next: string[] = [];
-    for (const w of frontier) {
-      for (let i = 0; i < w.length; i++) {
-        const v = w.slice(0, i) + w.slice(i + 1);
-        if (v.length > 0 && !out.has(v)) {
-          out.add(v);
-          next.push(v);
-        }
-      }
-    }
-    frontier = next;
-  }
-  return out;
-}
 
 /**
  * True when one name is the other with whole words added or removed (`eslint-plugin` vs
