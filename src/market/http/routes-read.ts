@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WardenError } from '../../core/errors.js';
 import { formatModuleId, parseModuleId, validateVersion } from '../../core/ref.js';
 import type { MarketContext } from '../context.js';
-import { auditHead, getRelease, getServer, listReleases, listVersions, readAudit, LISTED_STATUSES, DELETED_STATUSES, type ReleaseRow } from '../store/repo.js';
+import { auditHead, listReleases, listVersions, readAudit, readRelease, LISTED_STATUSES, DELETED_STATUSES, type ReleaseRow } from '../store/repo.js';
 import { checkName } from '../orgs.js';
 import { serverResponse } from './registry-view.js';
 import { principalOf } from './app.js';
@@ -82,29 +82,34 @@ export function registerReadRoutes(app: FastifyInstance, ctx: MarketContext): vo
   app.get('/v0.1/servers/:org/:name/versions', { schema: { params: { type: 'object', properties: { org: S.org, name: S.name } }, querystring: qsDeleted, response: { 200: looseObject } } }, versionsHandler as never);
 
   /** One release by name and version (`latest` resolves through the server row). */
-  async function findRelease(params: { serverName?: string; org?: string; name?: string; version: string }, withDeleted: boolean): Promise<ReleaseRow> {
+  async function findRelease(params: { serverName?: string; org?: string; name?: string; version: string }, withDeleted: boolean) {
     const name = serverNameOf(params);
-    let version = params.version;
-    if (version === 'latest') {
-      const server = await getServer(ctx.store.db, name);
-      if (!server?.latest_version) throw notFound(`Server "${name}"`);
-      version = server.latest_version;
-    } else {
+    const version = params.version;
+    if (version !== 'latest') {
       try {
         validateVersion(version);
       } catch {
         throw notFound(`Version "${version.slice(0, 128)}" of ${name}`);
       }
     }
-    const row = await getRelease(ctx.store.db, name, version);
+    const row = await readRelease(ctx.store, name, version);
     if (!visible(row, withDeleted)) throw notFound(`${name}@${version}`);
-    return row;
+    return row as ReleaseRow & { latest_version: string | null };
   }
 
-  const versionHandler = async (req: { params: { serverName?: string; org?: string; name?: string; version: string }; query: { include_deleted: boolean } }) => {
+  // Serialized responses keyed by everything they depend on (row id, its update time, the
+  // server's latest version): a hit skips JSON parse/serialize, a change makes a new key.
+  const rendered = new Map<string, string>();
+  const versionHandler = async (req: { params: { serverName?: string; org?: string; name?: string; version: string }; query: { include_deleted: boolean } }, reply: FastifyReply) => {
     const row = await findRelease(req.params, req.query.include_deleted);
-    const server = await getServer(ctx.store.db, row.server_name);
-    return serverResponse(row, server?.latest_version ?? null, marketKeyid);
+    const key = `${row.id}|${row.updated_at}|${row.latest_version}`;
+    let body = rendered.get(key);
+    if (body === undefined) {
+      body = JSON.stringify(serverResponse(row, row.latest_version, marketKeyid));
+      if (rendered.size >= 5000) rendered.clear();
+      rendered.set(key, body);
+    }
+    return reply.type('application/json; charset=utf-8').send(body);
   };
   app.get('/v0.1/servers/:serverName/versions/:version', { schema: { params: { type: 'object', properties: { serverName: S.serverName, version: S.version } }, querystring: qsDeleted, response: { 200: looseObject } } }, versionHandler as never);
   app.get('/v0.1/servers/:org/:name/versions/:version', { schema: { params: { type: 'object', properties: { org: S.org, name: S.name, version: S.version } }, querystring: qsDeleted, response: { 200: looseObject } } }, versionHandler as never);

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { MarketDB, ReleasesTable } from './schema.js';
-import type { Dialect } from './db.js';
+import type { Dialect, StoreHandle } from './db.js';
 import { linkEntry, type AuditRecord } from '../trust/audit-chain.js';
 import { pickLatest } from './semver.js';
 
@@ -109,4 +109,12 @@ export async function listVersions(db: Db, serverName: string, includeDeleted: b
 
 export async function getServer(db: Db, serverName: string) {
   return db.selectFrom('servers').selectAll().where('name', '=', serverName).executeTakeFirst();
+}
+
+const RELEASE_BY_VERSION = 'select r.*, s.latest_version from releases r join servers s on s.name = r.server_name where r.server_name = $1 and r.version = $2';
+const RELEASE_LATEST = 'select r.*, s.latest_version from servers s join releases r on r.server_name = s.name and r.version = s.latest_version where s.name = $1';
+
+/** The read API's hot path: one release and its server's latest version, in one prepared query. */
+export async function readRelease(store: StoreHandle, serverName: string, version: string): Promise<(ReleaseRow & { latest_version: string | null }) | undefined> {
+  return version === 'latest' ? store.readOne(RELEASE_LATEST, [serverName]) : store.readOne(RELEASE_BY_VERSION, [serverName, version]);
 }
