@@ -29,6 +29,8 @@ export interface PendingCall {
   args?: unknown;
   start: number;
   requestBytes: number;
+  /** Set when the gateway answers this request itself as application/json (no SSE stream). */
+  respond?: (response: Msg) => void;
 }
 
 export interface ListedTool {
@@ -96,6 +98,11 @@ export class Session {
     this.lastActive = Date.now();
   }
 
+  /** Forwards a client message that the HTTP layer handles without the SDK transport. */
+  forward(m: Msg): void {
+    this.#fromClient(m);
+  }
+
   #fromClient(m: Msg): void {
     this.lastActive = Date.now();
     if (m.method === 'notifications/cancelled') {
@@ -112,7 +119,11 @@ export class Session {
     this.upstream.send(m as unknown as JSONRPCMessage).catch((e: Error) => {
       this.#host.upstreamLog(this, `cannot forward to upstream: ${e.message}`);
       if (m.id !== undefined && m.method !== undefined) {
-        this.#toClient({ jsonrpc: '2.0', id: m.id, error: { code: -32603, message: 'Upstream server is not available' } });
+        const err = { jsonrpc: '2.0', id: m.id, error: { code: -32603, message: 'Upstream server is not available' } };
+        const call = this.#pending.get(m.id);
+        this.#pending.delete(m.id);
+        if (call?.respond) call.respond(err);
+        else this.#toClient(err);
       }
     });
   }
@@ -142,7 +153,8 @@ export class Session {
       } else if (call.method === 'tools/call') {
         out = this.#host.callDone(this, call, m);
       }
-      this.#toClient(out);
+      if (call.respond) call.respond(out);
+      else this.#toClient(out);
       return;
     }
     if (m.method === 'notifications/tools/list_changed') this.tools = undefined;
@@ -151,8 +163,10 @@ export class Session {
       const token = m.params?.progressToken as string | number | undefined;
       if (token !== undefined) related = this.#progress.get(token);
     } else if (m.id !== undefined && this.#pending.size === 1) {
-      // A server-to-client request (sampling, elicitation) during a single call belongs to it.
-      related = this.#pending.keys().next().value;
+      // A server-to-client request (sampling, elicitation) during a single call belongs to its
+      // stream — when that call has one (JSON-answered calls have none: standalone stream).
+      const only = this.#pending.values().next().value!;
+      if (!only.respond) related = only.id;
     }
     this.#toClient(m, related);
   }
@@ -212,7 +226,10 @@ export class Session {
     }
     this.#internal.clear();
     // Calls still open when the session ends are recorded, not forgotten.
-    for (const call of this.#pending.values()) if (call.method === 'tools/call') this.#host.callCancelled(this, call, 'session closed');
+    for (const call of this.#pending.values()) {
+      if (call.method === 'tools/call') this.#host.callCancelled(this, call, 'session closed');
+      call.respond?.({ jsonrpc: '2.0', id: call.id, error: { code: -32603, message: 'Session closed' } });
+    }
     this.#pending.clear();
     this.#host.sessionClosed(this);
     await Promise.allSettled([this.front.close(), this.upstream.close()]);

@@ -64,7 +64,18 @@ export class AuditWriter {
     const line = sealRecord(event, this.#seq, this.#prev, this.#ring);
     this.#seq++;
     this.#prev = line.hash;
-    this.#out.write(JSON.stringify(line) + '\n');
+    // Lines of one tick go out in one write (ordered; the chain state above is already advanced).
+    if (this.#queue.length === 0) setImmediate(() => this.#flush());
+    this.#queue.push(JSON.stringify(line) + '\n');
+  }
+
+  #queue: string[] = [];
+
+  #flush(): void {
+    if (this.#queue.length === 0) return;
+    const text = this.#queue.join('');
+    this.#queue = [];
+    this.#out.write(text);
   }
 
   get head(): { seq: number; hash: string } {
@@ -72,6 +83,7 @@ export class AuditWriter {
   }
 
   close(): Promise<void> {
+    this.#flush();
     return new Promise((resolve) => this.#out.end(resolve));
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { errorCodes, type WardenErrorCode } from '../../core/errors.js';
 import { constantTimeEqual } from '../../core/secure-compare.js';
 import type { Principal } from '../auth/principal.js';
@@ -191,10 +192,30 @@ export function buildApp(gw: Gateway): FastifyInstance {
       }
       if (refusal) return refuseInSession(reply, session, p, server, msg, refusal, bytes);
     }
-    if (isRequest) {
-      session.expect({ id: msg.id!, method: msg.method!, ...(tool ? { tool } : {}), args: tool ? msg.params?.arguments : msg.params, start: Date.now(), requestBytes: bytes });
-      void gw.observe(p, 'allowed', tool);
+    const call = isRequest ? { id: msg.id!, method: msg.method!, ...(tool ? { tool } : {}), args: tool ? msg.params?.arguments : msg.params, start: Date.now(), requestBytes: bytes } : undefined;
+    if (call) void gw.observe(p, 'allowed', tool);
+
+    // Fast path: inside an established session, a request that asked for no progress is answered
+    // with one application/json response (allowed by the Streamable HTTP spec), and notifications
+    // and responses with 202, without the SDK transport's per-request SSE stream. initialize and
+    // requests with a progress token take the SDK path below.
+    const progressToken = (msg.params?._meta as Record<string, unknown> | undefined)?.progressToken;
+    if (msg.method !== 'initialize' && typeof sid === 'string' && progressToken === undefined) {
+      const pv = req.headers['mcp-protocol-version'];
+      if (typeof pv === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(pv)) {
+        return problem(reply, 'WARDEN_E_GW_BAD_MESSAGE', `Unsupported MCP-Protocol-Version ${pv}.`);
+      }
+      const s = session;
+      if (!call) {
+        s.forward(msg);
+        return reply.code(202).send();
+      }
+      return new Promise<FastifyReply>((resolve) => {
+        s.expect({ ...call, respond: (out) => resolve(reply.code(200).type('application/json').send(out)) });
+        s.forward(msg);
+      });
     }
+    if (call) session.expect(call);
     reply.hijack();
     await session.front.handleRequest(req.raw, reply.raw, msg);
     return reply;

@@ -22,8 +22,19 @@ function formatter(timezone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Minute of the week (Monday 00:00 = 0) at `epochMs` in `timezone`. */
+const lastMinute = new Map<string, { minute: number; value: number }>();
+
+/** Minute of the week (Monday 00:00 = 0) at `epochMs` in `timezone` (memoized per clock minute). */
 export function minuteOfWeek(epochMs: number, timezone: string): number {
+  const minute = Math.floor(epochMs / 60_000);
+  const hit = lastMinute.get(timezone);
+  if (hit && hit.minute === minute) return hit.value;
+  const value = computeMinuteOfWeek(epochMs, timezone);
+  lastMinute.set(timezone, { minute, value });
+  return value;
+}
+
+function computeMinuteOfWeek(epochMs: number, timezone: string): number {
   let wd = '';
   let h = 0;
   let m = 0;

@@ -82,13 +82,34 @@ export class LaunchedStdioTransport implements Transport {
     this.onclose?.();
   }
 
+  /**
+   * Messages sent in the same tick are written with one syscall: under concurrency this wakes the
+   * child once per batch instead of once per message.
+   */
+  #batch: string[] = [];
+  #batchWaiters: Array<() => void> = [];
+
   send(message: JSONRPCMessage): Promise<void> {
     const child = this.#child;
     if (!child?.stdin || this.#closed) return Promise.reject(new WardenError('WARDEN_E_GW_UPSTREAM', `Upstream ${this.#spec.server} is not running.`));
-    return new Promise((resolve) => {
-      if (child.stdin!.write(serializeMessage(message))) resolve();
-      else child.stdin!.once('drain', resolve);
-    });
+    if (this.#batch.length === 0) setImmediate(() => this.#flush());
+    this.#batch.push(serializeMessage(message));
+    return new Promise((resolve) => this.#batchWaiters.push(resolve));
+  }
+
+  #flush(): void {
+    const text = this.#batch.join('');
+    const waiters = this.#batchWaiters;
+    this.#batch = [];
+    this.#batchWaiters = [];
+    const stdin = this.#child?.stdin;
+    if (!stdin || this.#closed || stdin.destroyed) {
+      for (const w of waiters) w();
+      return;
+    }
+    const done = () => waiters.forEach((w) => w());
+    if (stdin.write(text)) done();
+    else stdin.once('drain', done);
   }
 
   async close(): Promise<void> {
