@@ -27,7 +27,6 @@ function compileSets() {
     dyn: compilePatterns(['$dynamic-code'], 'calls', 'capabilities'),
     native: compilePatterns(['$native-load'], 'calls', 'capabilities'),
     envCall: compilePatterns(['$env-read'], 'calls', 'capabilities'),
-    envMember: compilePatterns(['$env-any'], 'members', 'capabilities'),
     envCallee: /^(process\.env|os\.environ)(\.|\[)/,
     modProcess: compilePatterns(['$process'], 'modules', 'capabilities'),
     modNet: compilePatterns(['$network'], 'modules', 'capabilities'),
@@ -37,12 +36,12 @@ function compileSets() {
 }
 
 /** Which capabilities a call (by resolved callee) shows; used for files and for tool handlers. */
-export function callCapabilities(callee: string, kwargModes: string[] = []): CapabilityName[] {
+export function callCapabilities(callee: string, openModesOf?: () => string[]): CapabilityName[] {
   sets ??= compileSets();
   const out: CapabilityName[] = [];
   if (sets.spawn.test(callee)) out.push('spawnsProcesses');
   if (sets.net.test(callee)) out.push('network');
-  if (sets.write.test(callee) || (sets.openWrite.test(callee) && kwargModes.some((m) => /^[wax]/.test(m) || /\+/.test(m)))) out.push('fsWrites');
+  if (sets.write.test(callee) || (openModesOf && sets.openWrite.test(callee) && openModesOf().some((m) => /^[wax]/.test(m) || /\+/.test(m)))) out.push('fsWrites');
   if (sets.dyn.test(callee)) out.push('dynamicCode');
   if (sets.native.test(callee)) out.push('nativeCode');
   if (sets.envCall.test(callee) || sets.envCallee.test(callee)) out.push('envAccess');
@@ -58,24 +57,15 @@ export function openModes(call: FileFacts['calls'][number]): string[] {
 export function fileCapabilities(caps: Capabilities, path: string, facts: FileFacts): void {
   sets ??= compileSets();
   for (const call of facts.calls) {
-    for (const name of callCapabilities(call.callee, facts.language === 'python' ? openModes(call) : [])) addCapability(caps, name, `${path}:${call.line} ${call.callee}`);
+    for (const name of callCapabilities(call.callee, facts.language === 'python' ? () => openModes(call) : undefined)) addCapability(caps, name, `${path}:${call.line} ${call.callee}`);
   }
   for (const imp of facts.imports) {
     if (sets.modProcess.test(imp.module)) addCapability(caps, 'spawnsProcesses', `${path}:${imp.line} import ${imp.module}`);
     if (sets.modNet.test(imp.module)) addCapability(caps, 'network', `${path}:${imp.line} import ${imp.module}`);
     if (sets.modNative.test(imp.module) || /\.node$/.test(imp.module)) addCapability(caps, 'nativeCode', `${path}:${imp.line} import ${imp.module}`);
   }
-  if (!caps.envAccess.present || caps.envAccess.evidence.length < MAX_EVIDENCE) {
-    const lists = [facts.assigns.map((a) => ({ s: a.value, line: a.line })), facts.calls.flatMap((c) => c.args.map((s) => ({ s, line: c.line }))), facts.fields.map((f) => ({ s: f.value, line: f.line }))];
-    outer: for (const list of lists)
-      for (const { s, line } of list) {
-        const m = s.members.find((x) => sets!.envMember.test(x));
-        if (m) {
-          addCapability(caps, 'envAccess', `${path}:${line} ${m}`);
-          if (caps.envAccess.evidence.length >= MAX_EVIDENCE) break outer;
-        }
-      }
-  }
+  // `process.env` / `os.environ` uses are marked during the walk (no summaries needed).
+  for (const m of facts.markers) if (m.type === 'env') addCapability(caps, 'envAccess', `${path}:${m.line} ${facts.language === 'js' ? 'process.env' : 'os.environ'}`);
 }
 
 /** Files that are native code by their name alone. */

@@ -23,11 +23,16 @@ export function loadCatalog(): Catalog {
 
 const escape = (s: string): string => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 
+/** A compiled pattern list: exact names by hash lookup, `x.*` / `*.x` by prefix/suffix, the rest by regex. */
+export interface PatternSet {
+  test(s: string): boolean;
+}
+
 /**
- * Compiles callee/module/member patterns (with `$set` references into `section` of the catalog)
- * into one anchored regex. `*` matches any characters; a pattern without `*` matches exactly.
+ * Compiles callee/module/member patterns (with `$set` references into `section` of the catalog).
+ * `*` matches any characters; a pattern without `*` matches exactly.
  */
-export function compilePatterns(patterns: readonly string[], section: keyof Catalog, where: string): RegExp {
+export function compilePatterns(patterns: readonly string[], section: keyof Catalog, where: string): PatternSet {
   const cat = loadCatalog();
   const flat: string[] = [];
   const expand = (p: string, depth: number): void => {
@@ -38,8 +43,26 @@ export function compilePatterns(patterns: readonly string[], section: keyof Cata
     } else flat.push(p);
   };
   for (const p of patterns) expand(p, 0);
-  if (flat.length === 0) return /$^/;
-  return new RegExp(`^(?:${flat.map((p) => p.split('*').map(escape).join('.*')).join('|')})$`);
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  const suffixes: string[] = [];
+  const complex: string[] = [];
+  for (const p of flat) {
+    const stars = p.split('*').length - 1;
+    if (stars === 0) exact.add(p);
+    else if (stars === 1 && p.endsWith('*')) prefixes.push(p.slice(0, -1));
+    else if (stars === 1 && p.startsWith('*')) suffixes.push(p.slice(1));
+    else complex.push(p);
+  }
+  const re = complex.length > 0 ? new RegExp(`^(?:${complex.map((p) => p.split('*').map(escape).join('.*')).join('|')})$`) : undefined;
+  return {
+    test(s: string): boolean {
+      if (exact.has(s)) return true;
+      for (const p of prefixes) if (s.startsWith(p)) return true;
+      for (const x of suffixes) if (s.endsWith(x)) return true;
+      return re !== undefined && re.test(s);
+    },
+  };
 }
 
 /** Compiles path/regex lists (with `$set` references into `paths`) into one regex. */

@@ -5,7 +5,7 @@
 import type { ExprSummary, FileFacts } from './types.js';
 import type { FileContext } from './file-context.js';
 import type { Matcher } from './rules.js';
-import { compilePatterns, compileRegexList } from './catalog.js';
+import { compilePatterns, compileRegexList, type PatternSet } from './catalog.js';
 
 export interface Hit {
   start: number;
@@ -80,8 +80,8 @@ function matchImport(m: M<'import'>, facts: FileFacts): Hit[] {
 // ---- taint ------------------------------------------------------------------------------------
 interface CompiledSource {
   label: string;
-  members?: RegExp;
-  calls?: RegExp;
+  members?: PatternSet;
+  calls?: PatternSet;
   argRe?: RegExp;
   literal?: RegExp;
 }
@@ -103,6 +103,10 @@ function matchTaint(m: M<'taint'>, ctx: FileContext, facts: FileFacts): Hit[] {
     ),
     sinks: m.sinks.map((s) => ({ ...s, callsRe: s.calls ? compilePatterns(s.calls, 'calls', 'matcher.sinks.calls') : undefined, fieldsRe: s.fields ? compileRegexList(s.fields, 'matcher.sinks.fields') : undefined })),
   }));
+  // Sinks first: most files have none, and then no summary needs building.
+  const sinkCalls = c.sinks.some((k) => k.callsRe) ? facts.calls.filter((call) => c.sinks.some((k) => k.callsRe?.test(call.callee))) : [];
+  const sinkFields = c.sinks.some((k) => k.fieldsRe) ? facts.fields.filter((f) => c.sinks.some((k) => k.fieldsRe?.test(f.field))) : [];
+  if (sinkCalls.length === 0 && sinkFields.length === 0) return [];
   const direct = (s: ExprSummary): string | undefined => {
     for (const src of c.sources) {
       if (src.members && s.members.some((x) => src.members!.test(x))) return src.label;
@@ -135,7 +139,7 @@ function matchTaint(m: M<'taint'>, ctx: FileContext, facts: FileFacts): Hit[] {
   const seen = new Set<number>();
   for (const sink of c.sinks) {
     if (sink.callsRe) {
-      for (const call of facts.calls) {
+      for (const call of sinkCalls) {
         if (seen.has(call.start) || !sink.callsRe.test(call.callee)) continue;
         const watched: ExprSummary[] = [];
         if (!sink.args && !sink.kwargs) watched.push(...call.args, ...Object.values(call.kwargs));
@@ -152,7 +156,7 @@ function matchTaint(m: M<'taint'>, ctx: FileContext, facts: FileFacts): Hit[] {
       }
     }
     if (sink.fieldsRe) {
-      for (const f of facts.fields) {
+      for (const f of sinkFields) {
         if (seen.has(f.start) || !sink.fieldsRe.test(f.field)) continue;
         const label = hitOf(f.value);
         if (label !== undefined) {
@@ -218,7 +222,7 @@ function matchGuarded(m: M<'guarded-call'>, ctx: FileContext, facts: FileFacts):
   const reported = new Set<ExprSummary>();
   const memo = new Map<ExprSummary, Set<string>>();
   for (const call of facts.calls) {
-    if (call.guards.length === 0 || !re.test(call.callee)) continue;
+    if (!call.guarded || !re.test(call.callee)) continue;
     for (const g of call.guards) {
       let kinds = memo.get(g);
       if (!kinds) memo.set(g, (kinds = guardKinds(g, facts, ctx)));

@@ -1,5 +1,5 @@
 /** Helpers shared by the JS and Python fact extractors. */
-import type { FileFacts } from './types.js';
+import type { AssignFact, CallFact, ExprSummary, FieldFact, FileFacts, Loc } from './types.js';
 
 export function newFacts(language: 'js' | 'python'): FileFacts {
   return { language, calls: [], assigns: [], fields: [], strings: [], imports: [], markers: [], functions: [], hexIdents: 0, identCount: 0, counters: [], tools: [], cases: [] };
@@ -16,6 +16,7 @@ export function normalizeModule(m: string): string {
 
 /** `fs.promises.writeFile` → `fs.writeFile`; strips `default` from default-import interop. */
 export function normalizeCallee(c: string): string {
+  if (!(c.startsWith('fs.') || c.startsWith('dns.') || c.includes('.default.'))) return c;
   return c.replace(/^(fs|dns)\.promises\./, '$1.').replace(/^([\w$@/.-]+)\.default\./, '$1.');
 }
 
@@ -29,4 +30,84 @@ export function staticSchemaFromZod(z: { methods: { name: string; arg?: unknown 
   if (first.name === 'object' && first.arg && typeof first.arg === 'object') out.properties = first.arg;
   for (const m of z.methods) if (m.name === 'describe' && typeof m.arg === 'string') out.description = m.arg;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+// ---- lazy facts ---------------------------------------------------------------------------------
+// Summaries are built only when a rule asks (most calls are never sinks): this keeps the walk close
+// to parse speed. The AST (or tree-sitter tree) must stay alive until the file's rules have run.
+
+export type Summarizer<N> = (n: N | null | undefined) => ExprSummary;
+
+/** An enclosing condition; its summary is built once and shared by every call it guards. */
+export class GuardRef<N> {
+  private s: ExprSummary | undefined;
+  constructor(
+    private readonly node: N | null | undefined,
+    private readonly sum: Summarizer<N>,
+  ) {}
+  get summary(): ExprSummary {
+    return (this.s ??= this.sum(this.node));
+  }
+}
+
+export class LazyCall<N> implements CallFact {
+  private a: ExprSummary[] | undefined;
+  private k: Record<string, ExprSummary> | undefined;
+  private g: ExprSummary[] | undefined;
+  constructor(
+    readonly callee: string,
+    readonly isNew: boolean,
+    private readonly argNodes: readonly (N | null | undefined)[],
+    private readonly kwNodes: readonly (readonly [string, N | null | undefined])[],
+    private readonly guardRefs: readonly GuardRef<N>[],
+    readonly inLoop: boolean,
+    readonly fn: number,
+    readonly line: number,
+    readonly column: number,
+    readonly start: number,
+    readonly end: number,
+    private readonly sum: Summarizer<N>,
+  ) {}
+  get args(): ExprSummary[] {
+    return (this.a ??= this.argNodes.map((n) => this.sum(n)));
+  }
+  get kwargs(): Record<string, ExprSummary> {
+    if (!this.k) {
+      this.k = {};
+      for (const [name, n] of this.kwNodes) this.k[name] = this.sum(n);
+    }
+    return this.k;
+  }
+  get guards(): ExprSummary[] {
+    return (this.g ??= this.guardRefs.map((r) => r.summary));
+  }
+  /** Keyword names without building summaries. */
+  hasKwarg(name: string): boolean {
+    return this.kwNodes.some(([k]) => k === name);
+  }
+  get guarded(): boolean {
+    return this.guardRefs.length > 0;
+  }
+}
+
+/** An assignment or field whose value summary is built on first use. */
+export class LazyValue<N> {
+  private v: ExprSummary | undefined;
+  constructor(
+    private readonly node: N | null | undefined,
+    private readonly sum: Summarizer<N>,
+  ) {}
+  get value(): ExprSummary {
+    return (this.v ??= this.sum(this.node));
+  }
+}
+
+export function lazyAssign<N>(name: string, node: N | null | undefined, sum: Summarizer<N>, l: Loc): AssignFact {
+  const lv = new LazyValue(node, sum);
+  return { name, line: l.line, column: l.column, start: l.start, end: l.end, get value() { return lv.value; } };
+}
+
+export function lazyField<N>(field: string, node: N | null | undefined, sum: Summarizer<N>, l: Loc): FieldFact {
+  const lv = new LazyValue(node, sum);
+  return { field, line: l.line, column: l.column, start: l.start, end: l.end, get value() { return lv.value; } };
 }

@@ -6,9 +6,9 @@
  * functions, so minified bundles stay linear.
  */
 import { parseSync, visitorKeys } from 'oxc-parser';
-import type { CallFact, ExprSummary, FileFacts, Loc, RawTool } from './types.js';
+import type { ExprSummary, FileFacts, Loc, RawTool } from './types.js';
 import { LineIndex } from './lines.js';
-import { newFacts, normalizeCallee, normalizeModule, staticSchemaFromZod } from './facts-common.js';
+import { GuardRef, LazyCall, lazyAssign, lazyField, newFacts, normalizeCallee, normalizeModule, staticSchemaFromZod } from './facts-common.js';
 
 type Node = { type: string; start: number; end: number; [k: string]: any };
 
@@ -405,7 +405,10 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   }
 
   // ---- the walk --------------------------------------------------------------------------------
-  const guards: ExprSummary[] = [];
+  const guards: GuardRef<Node>[] = [];
+  let snapshot: GuardRef<Node>[] | undefined = [];
+  /** The current guard stack, shared by every call until the stack changes. */
+  const guardSnapshot = (): GuardRef<Node>[] => (snapshot ??= guards.slice());
   let loopDepth = 0;
   let fnIndex = -1;
 
@@ -432,12 +435,14 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
     }
   };
 
-  const withGuard = (g: ExprSummary, fn: () => void): void => {
+  const withGuard = (g: GuardRef<Node>, fn: () => void): void => {
     guards.push(g);
+    snapshot = undefined;
     try {
       fn();
     } finally {
       guards.pop();
+      snapshot = undefined;
     }
   };
 
@@ -488,10 +493,10 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
             if (FUNCTIONS.has(init.type)) fnNames.set(init.start, n.id.name);
             if (init.type === 'ArrayExpression' || init.type === 'ObjectExpression' || init.type === 'TemplateLiteral' || init.type === 'BinaryExpression' || isStringLit(init)) constNodes.set(n.id.name, init);
             if (isStringLit(init)) contextFor.set(init.start, n.id.name);
-            facts.assigns.push({ name: n.id.name, value: summarize(init), ...loc(n) });
+            facts.assigns.push(lazyAssign(n.id.name, init, summarize, loc(n)));
           } else if (n.id.type === 'ObjectPattern' || n.id.type === 'ArrayPattern') {
-            const value = summarize(init);
-            for (const name of patternNames(n.id)) facts.assigns.push({ name, value, ...loc(n) });
+            const l = loc(n);
+            for (const name of patternNames(n.id)) facts.assigns.push(lazyAssign(name, init, summarize, l));
           }
         }
         visitChildren(n);
@@ -499,22 +504,24 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       }
       case 'AssignmentExpression': {
         const left = unwrap(n.left);
-        const value = summarize(n.right);
+        const right = unwrap(n.right);
+        const l = loc(n);
+        const numericStep = (n.operator === '+=' || n.operator === '-=') && right?.type === 'Literal' && typeof right.value === 'number';
         if (left?.type === 'Identifier') {
-          facts.assigns.push({ name: left.name, value, ...loc(n) });
-          if (isStringLit(unwrap(n.right))) contextFor.set(unwrap(n.right)!.start, left.name);
-          if ((n.operator === '+=' || n.operator === '-=') && value.kind === 'number') facts.counters.push(left.name);
+          facts.assigns.push(lazyAssign(left.name, right, summarize, l));
+          if (isStringLit(right)) contextFor.set(right.start, left.name);
+          if (numericStep) facts.counters.push(left.name);
         } else if (left?.type === 'MemberExpression') {
           const root = rootIdent(left);
-          if (root) facts.assigns.push({ name: root, value, ...loc(n) });
+          if (root) facts.assigns.push(lazyAssign(root, right, summarize, l));
           const field = !left.computed && left.property?.type === 'Identifier' ? left.property.name : isStringLit(left.property) ? left.property.value : undefined;
           if (field !== undefined) {
-            facts.fields.push({ field, value, ...loc(n) });
-            if (isStringLit(unwrap(n.right))) contextFor.set(unwrap(n.right)!.start, field);
-            if ((n.operator === '+=' || n.operator === '-=') && value.kind === 'number') facts.counters.push(field);
+            facts.fields.push(lazyField(field, right, summarize, l));
+            if (isStringLit(right)) contextFor.set(right.start, field);
+            if (numericStep) facts.counters.push(field);
           }
         } else if (left?.type === 'ObjectPattern' || left?.type === 'ArrayPattern') {
-          for (const name of patternNames(left)) facts.assigns.push({ name, value, ...loc(n) });
+          for (const name of patternNames(left)) facts.assigns.push(lazyAssign(name, right, summarize, l));
         }
         visitChildren(n);
         return;
@@ -531,7 +538,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         const v = unwrap(n.value);
         if (k !== undefined && v && FUNCTIONS.has(v.type)) fnNames.set(v.start, k);
         else if (k !== undefined && v) {
-          facts.fields.push({ field: k, value: summarize(v), ...loc(n) });
+          facts.fields.push(lazyField(k, v, summarize, loc(n)));
           if (isStringLit(v)) contextFor.set(v.start, k);
         }
         visitChildren(n);
@@ -543,25 +550,16 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         const l = loc(n);
         const req = n.type === 'CallExpression' ? requireOf(n) : undefined;
         if (req) facts.imports.push({ module: req, ...l });
-        const kwargs: Record<string, ExprSummary> = {};
+        const kwNodes: [string, Node][] = [];
         const lastArg = unwrap(n.arguments[n.arguments.length - 1]);
         if (lastArg?.type === 'ObjectExpression') {
           for (const p of lastArg.properties) {
             const k = p.type === 'Property' ? staticKey(p) : undefined;
-            if (k !== undefined) kwargs[k] = summarize(p.value);
+            if (k !== undefined) kwNodes.push([k, p.value]);
           }
         }
-        const fact: CallFact = {
-          callee,
-          isNew: n.type === 'NewExpression',
-          args: n.arguments.map((a: Node) => summarize(a.type === 'SpreadElement' ? a.argument : a)),
-          kwargs,
-          guards: guards.slice(),
-          inLoop: loopDepth > 0,
-          fn: fnIndex,
-          ...l,
-        };
-        facts.calls.push(fact);
+        const argNodes = n.arguments.map((a: Node) => (a.type === 'SpreadElement' ? a.argument : a));
+        facts.calls.push(new LazyCall<Node>(callee, n.type === 'NewExpression', argNodes, kwNodes, guardSnapshot(), loopDepth > 0, fnIndex, l.line, l.column, l.start, l.end, summarize));
         toolFromCall(n, callee, l);
         if (callee === 'setInterval') {
           loopDepth++;
@@ -577,8 +575,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       }
       case 'IfStatement': {
         visit(n.test);
-        const g = summarize(n.test);
-        withGuard(g, () => {
+        withGuard(new GuardRef(n.test, summarize), () => {
           visit(n.consequent);
           if (n.alternate) visit(n.alternate);
         });
@@ -586,7 +583,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       }
       case 'ConditionalExpression': {
         visit(n.test);
-        withGuard(summarize(n.test), () => {
+        withGuard(new GuardRef(n.test, summarize), () => {
           visit(n.consequent);
           visit(n.alternate);
         });
@@ -594,7 +591,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       }
       case 'LogicalExpression': {
         visit(n.left);
-        if (n.operator === '&&') withGuard(summarize(n.left), () => visit(n.right));
+        if (n.operator === '&&') withGuard(new GuardRef(n.left, summarize), () => visit(n.right));
         else visit(n.right);
         return;
       }
@@ -604,12 +601,15 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         return;
       case 'ReturnStatement': {
         const fname = fnIndex >= 0 ? facts.functions[fnIndex]!.name : undefined;
-        if (fname && n.argument) facts.assigns.push({ name: `${fname}()`, value: summarize(n.argument), ...loc(n) });
+        if (fname && n.argument) facts.assigns.push(lazyAssign(`${fname}()`, n.argument, summarize, loc(n)));
         visitChildren(n);
         return;
       }
       case 'ArrowFunctionExpression':
-        if (n.expression && n.body && fnNames.has(n.start)) facts.assigns.push({ name: `${fnNames.get(n.start)}()`, value: summarize(n.body), ...loc(n) });
+        if (n.expression && n.body && fnNames.has(n.start)) facts.assigns.push(lazyAssign(`${fnNames.get(n.start)}()`, n.body, summarize, loc(n)));
+        break;
+      case 'MemberExpression':
+        if (!n.computed && n.property?.name === 'env' && n.object?.type === 'Identifier' && n.object.name === 'process' && facts.markers.length < 50) facts.markers.push({ type: 'env', inLoop: false, ...loc(n) });
         break;
       case 'DebuggerStatement':
         facts.markers.push({ type: 'debugger', inLoop: loopDepth > 0, ...loc(n) });

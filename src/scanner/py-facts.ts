@@ -7,9 +7,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
-import type { CallFact, ExprSummary, FileFacts, Loc, RawTool } from './types.js';
+import type { ExprSummary, FileFacts, Loc, RawTool } from './types.js';
 import { LineIndex } from './lines.js';
-import { newFacts, normalizeCallee } from './facts-common.js';
+import { GuardRef, LazyCall, lazyAssign, lazyField, newFacts, normalizeCallee } from './facts-common.js';
 
 let parserPromise: Promise<Parser> | undefined;
 
@@ -101,7 +101,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
   };
   const isChain = (n: TsNode | null): boolean => !!n && (n.type === 'identifier' || (n.type === 'attribute' && isChain(n.childForFieldName('object'))) || (n.type === 'subscript' && pyStringValue(n.childForFieldName('subscript')!) !== undefined && isChain(n.childForFieldName('value'))));
 
-  function summarize(node: TsNode | null): ExprSummary {
+  function summarize(node: TsNode | null | undefined): ExprSummary {
     const s: ExprSummary = { refs: [], members: [], calls: [], strings: [], numbers: [], constant: false, kind: 'other', comparesLiteral: false, subtracts: false };
     if (!node) return s;
     let budget = SUMMARY_NODE_CAP;
@@ -223,7 +223,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
     return s;
   }
 
-  const guards: ExprSummary[] = [];
+  const guards: GuardRef<TsNode>[] = [];
   let loopDepth = 0;
   let fnIndex = -1;
 
@@ -255,7 +255,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
     }
   };
 
-  const withGuard = (g: ExprSummary, fn: () => void): void => {
+  const withGuard = (g: GuardRef<TsNode>, fn: () => void): void => {
     guards.push(g);
     try {
       fn();
@@ -387,21 +387,21 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
         const left = n.childForFieldName('left');
         const right = n.childForFieldName('right');
         if (left && right) {
-          const value = summarize(right);
+          const l = loc(n);
           if (right.type === 'string' && left.type === 'identifier') contextFor.set(right.startIndex, left.text);
-          if (left.type === 'identifier') facts.assigns.push({ name: left.text, value, ...loc(n) });
+          if (left.type === 'identifier') facts.assigns.push(lazyAssign(left.text, right, summarize, l));
           else if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
-            for (const c of left.namedChildren) if (c?.type === 'identifier') facts.assigns.push({ name: c.text, value, ...loc(n) });
+            for (const c of left.namedChildren) if (c?.type === 'identifier') facts.assigns.push(lazyAssign(c.text, right, summarize, l));
           } else {
             const root = rootIdent(left);
-            if (root) facts.assigns.push({ name: root, value, ...loc(n) });
+            if (root) facts.assigns.push(lazyAssign(root, right, summarize, l));
             const field = left.type === 'attribute' ? left.childForFieldName('attribute')?.text : left.type === 'subscript' ? pyStringValue(left.childForFieldName('subscript')!) : undefined;
             if (field !== undefined) {
-              facts.fields.push({ field, value, ...loc(n) });
+              facts.fields.push(lazyField(field, right, summarize, l));
               if (right.type === 'string') contextFor.set(right.startIndex, field);
             }
           }
-          if (n.type === 'augmented_assignment' && value.kind === 'number') {
+          if (n.type === 'augmented_assignment' && (right.type === 'integer' || right.type === 'float')) {
             const name = left.type === 'identifier' ? left.text : left.type === 'attribute' ? left.childForFieldName('attribute')?.text : undefined;
             if (name) facts.counters.push(name);
           }
@@ -412,7 +412,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
         const k = n.childForFieldName('name')?.text;
         const v = n.childForFieldName('value');
         if (k && v) {
-          facts.fields.push({ field: k, value: summarize(v), ...loc(n) });
+          facts.fields.push(lazyField(k, v, summarize, loc(n)));
           if (v.type === 'string') contextFor.set(v.startIndex, k);
         }
         break;
@@ -422,7 +422,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
         const v = n.childForFieldName('value');
         const ks = k ? pyStringValue(k) : undefined;
         if (ks !== undefined && v) {
-          facts.fields.push({ field: ks, value: summarize(v), ...loc(n) });
+          facts.fields.push(lazyField(ks, v, summarize, loc(n)));
           if (v.type === 'string') contextFor.set(v.startIndex, ks);
         }
         break;
@@ -430,25 +430,24 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
       case 'call': {
         const f = n.childForFieldName('function');
         const callee = resolved(f);
-        const args: ExprSummary[] = [];
-        const kwargs: Record<string, ExprSummary> = {};
+        const args: (TsNode | null)[] = [];
+        const kwargs: [string, TsNode | null][] = [];
         for (const a of n.childForFieldName('arguments')?.namedChildren ?? []) {
           if (!a || a.type === 'comment') continue;
           if (a.type === 'keyword_argument') {
             const k = a.childForFieldName('name')?.text;
-            if (k) kwargs[k] = summarize(a.childForFieldName('value'));
-          } else args.push(summarize(a.type === 'list_splat' || a.type === 'dictionary_splat' ? a.namedChildren[0] ?? null : a));
+            if (k) kwargs.push([k, a.childForFieldName('value')]);
+          } else args.push(a.type === 'list_splat' || a.type === 'dictionary_splat' ? a.namedChildren[0] ?? null : a);
         }
-        const fact: CallFact = { callee, isNew: false, args, kwargs, guards: guards.slice(), inLoop: loopDepth > 0, fn: fnIndex, ...loc(n) };
-        facts.calls.push(fact);
+        const l = loc(n);
+        facts.calls.push(new LazyCall<TsNode>(callee, false, args, kwargs, guards.slice(), loopDepth > 0, fnIndex, l.line, l.column, l.start, l.end, summarize));
         toolFromToolCall(n, callee);
         break;
       }
       case 'if_statement': {
         const cond = n.childForFieldName('condition');
         if (cond) visit(cond);
-        const g = summarize(cond);
-        withGuard(g, () => {
+        withGuard(new GuardRef(cond, summarize), () => {
           for (const c of n.namedChildren) if (c && c !== cond && c.id !== cond?.id) visit(c);
         });
         return;
@@ -456,7 +455,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
       case 'elif_clause': {
         const cond = n.childForFieldName('condition');
         if (cond) visit(cond);
-        withGuard(summarize(cond), () => {
+        withGuard(new GuardRef(cond, summarize), () => {
           const body = n.childForFieldName('consequence');
           if (body) visit(body);
         });
@@ -465,7 +464,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
       case 'conditional_expression': {
         const [a, cond, b] = n.namedChildren;
         if (cond) visit(cond);
-        withGuard(summarize(cond ?? null), () => {
+        withGuard(new GuardRef(cond ?? null, summarize), () => {
           if (a) visit(a);
           if (b) visit(b);
         });
@@ -475,16 +474,19 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
         const left = n.childForFieldName('left');
         const right = n.childForFieldName('right');
         if (left) visit(left);
-        if (n.childForFieldName('operator')?.text === 'and' && right) withGuard(summarize(left), () => visit(right));
+        if (n.childForFieldName('operator')?.text === 'and' && right) withGuard(new GuardRef(left, summarize), () => visit(right));
         else if (right) visit(right);
         return;
       }
       case 'return_statement': {
         const fname = fnIndex >= 0 ? facts.functions[fnIndex]!.name : undefined;
         const v = n.namedChildren[0];
-        if (fname && v) facts.assigns.push({ name: `${fname}()`, value: summarize(v), ...loc(n) });
+        if (fname && v) facts.assigns.push(lazyAssign(`${fname}()`, v, summarize, loc(n)));
         break;
       }
+      case 'attribute':
+        if (n.childForFieldName('attribute')?.text === 'environ' && facts.markers.length < 50) facts.markers.push({ type: 'env', inLoop: false, ...loc(n) });
+        break;
       case 'decorated_definition':
         toolFromDecorated(n);
         break;
@@ -521,11 +523,14 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
     for (const c of n.namedChildren) if (c) visit(c);
   }
 
+  // Summaries are built lazily from the tree: it stays alive until the caller disposes the facts.
   try {
     visit(tree.rootNode);
     if (tree.rootNode.hasError && facts.calls.length === 0 && facts.imports.length === 0) facts.parseError = 'Python syntax error';
-  } finally {
+  } catch (err) {
     tree.delete();
+    throw err;
   }
+  facts.dispose = () => tree.delete();
   return facts;
 }

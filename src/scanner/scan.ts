@@ -128,7 +128,7 @@ function reachOf(facts: FileFacts, ranges: { start: number; end: number }[]): Co
     const next: { start: number; end: number }[] = [];
     for (const call of facts.calls) {
       if (!frontier.some((r) => call.start >= r.start && call.end <= r.end)) continue;
-      for (const c of callCapabilities(call.callee, facts.language === 'python' ? openModes(call) : [])) caps.add(c);
+      for (const c of callCapabilities(call.callee, facts.language === 'python' ? () => openModes(call) : undefined)) caps.add(c);
       const rel = RELATIVE_CALLEE.exec(call.callee);
       if (rel) {
         if (!external.some((e) => e.module === rel[1] && e.name === rel[2])) external.push({ module: rel[1]!, name: rel[2]! });
@@ -238,6 +238,14 @@ async function scanFile(st: RunState, file: SourceFile): Promise<void> {
   if (lang === 'js') facts = extractJsFacts(file.path, file.text, lines);
   else if (lang === 'python') facts = extractPythonFacts(await pythonParser(), file.text, lines);
   if (facts?.parseError) st.parseErrors.push({ file: file.path, message: facts.parseError.slice(0, 200) });
+  try {
+    await runFileRules(st, file, lines, lang, facts);
+  } finally {
+    facts?.dispose?.();
+  }
+}
+
+async function runFileRules(st: RunState, file: SourceFile, lines: LineIndex, lang: ReturnType<typeof languageOf>, facts: FileFacts | undefined): Promise<void> {
   const ctx: FileContext = makeFileContext(file, lines, facts);
 
   for (const rule of st.byLang[lang]) {

@@ -114,6 +114,10 @@ export interface CallFact extends Loc {
   /** Condition summaries of enclosing if/ternary/&& guards, innermost last. */
   guards: ExprSummary[];
   inLoop: boolean;
+  /** True when `guards` is not empty (without building the summaries). */
+  readonly guarded: boolean;
+  /** Whether a keyword argument / option is present (without building summaries). */
+  hasKwarg(name: string): boolean;
   /** Index into FileFacts.functions of the innermost enclosing function, -1 at top level. */
   fn: number;
 }
@@ -184,6 +188,8 @@ export interface FileFacts {
   /** `case 'name':` ranges inside switch statements (CallTool dispatch). */
   cases: { value: string; start: number; end: number }[];
   parseError?: string;
+  /** Frees parser resources (tree-sitter trees); call after the file's rules ran. */
+  dispose?: () => void;
 }
 
 /** One file handed to the engine. */
