@@ -34,6 +34,31 @@ describe('gateway e2e: authorization, hours, redaction, audit, pinning', () => {
     }
   });
 
+  it('a session id cannot be used with another credential (session riding)', async () => {
+    const gw = await startGateway(baseConfig(dir()));
+    try {
+      const { key: owner } = gw.gateway.auth.apiKeys!.create({ principal: 'alice' });
+      const { key: intruder } = gw.gateway.auth.apiKeys!.create({ principal: 'mallory' });
+      const c = await connectClient(`${gw.url}/mcp/everything`, owner);
+      const sid = (c.transport as { sessionId?: string }).sessionId!;
+      const call = (key: string) =>
+        fetch(`${gw.url}/mcp/everything`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo', arguments: { message: 'x' } } }),
+        });
+      const stolen = await call(intruder);
+      expect(stolen.status).toBe(404);
+      expect(((await stolen.json()) as { code: string }).code).toBe('WARDEN_E_GW_SESSION');
+      const own = await call(owner);
+      expect(own.status).toBe(200);
+      expect(await own.json()).toMatchObject({ id: 7, result: { content: [{ type: 'text', text: 'Echo: x' }] } });
+      await c.close();
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('off-hours use under a policy is blocked; the same call in hours passes (fixed clocks)', async () => {
     const state = dir();
     const over = { policy: { rules: [{ id: 'office', servers: ['everything'], allowTools: ['echo'], hours: { timezone: 'Asia/Shanghai', allow: ['mon-fri 09:00-18:00'] } }] } };
