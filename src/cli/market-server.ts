@@ -4,6 +4,7 @@ import { initMarket, openMarket } from '../market/open.js';
 import { buildMarketApp, DEFAULT_HTTP_OPTIONS } from '../market/http/app.js';
 import { verifyAudit } from '../market/audit-verify.js';
 import { createToken } from '../market/auth.js';
+import { collectOrphanBlobs } from '../market/gc.js';
 import { NamingStep } from '../market/pipeline/naming-step.js';
 import { ScanStep } from '../market/pipeline/scan-step.js';
 import { action, emit, note } from './output.js';
@@ -132,6 +133,22 @@ Example:
             throw new WardenError('WARDEN_E_MARKET_AUDIT_BROKEN', `Audit verification failed with ${report.problems.length} problem(s): ${report.problems.slice(0, 5).map((p) => ('seq' in p ? `#${p.seq} ${p.problem}` : `${p.ref}: ${p.problem}`)).join('; ')}.`, { details: { ...report } });
           }
           emit(cmd.optsWithGlobals(), { ...report }, () => `audit ok: ${report.entries} entries, head #${report.head.seq} ${report.head.hash}\nreleases checked: ${report.releases}`);
+        } finally {
+          await ctx.store.close();
+        }
+      }),
+    );
+
+  addStoreOptions(market.command('gc').description('Remove orphan artifact blobs (written before a crash, never committed).'))
+    .option('--min-age-minutes <n>', 'keep blobs younger than this (publishes in flight)', '60')
+    .option('--dry-run', 'list what would be removed')
+    .addHelpText('after', '\nOrphans are harmless (no row refers to them); this only reclaims space.\n\nExample:\n  $ warden market gc --data /srv/warden --dry-run')
+    .action(
+      action(async (o: StoreOpts & { minAgeMinutes: string; dryRun?: boolean }, cmd: Command) => {
+        const ctx = await openMarket({ ...location(o), naming: NamingStep.disabled('offline'), scanner: ScanStep.disabled('offline') });
+        try {
+          const r = await collectOrphanBlobs(ctx, { minAgeMs: intOption(o.minAgeMinutes, '--min-age-minutes', 0, 525_600) * 60_000, dryRun: Boolean(o.dryRun) });
+          emit(cmd.optsWithGlobals(), { ok: true, dryRun: Boolean(o.dryRun), ...r }, () => `${o.dryRun ? 'would remove' : 'removed'} ${r.removed.length} orphan blob(s), kept ${r.kept}`);
         } finally {
           await ctx.store.close();
         }

@@ -239,3 +239,26 @@ describe.each(BACKENDS)('market HTTP API on $name', ({ name, skip }) => {
     });
   });
 });
+
+describe('orphan blob collection', () => {
+  it('removes an old unreferenced blob, keeps referenced and young ones', async () => {
+    const { startTestMarket: start } = await import('./harness.js');
+    const { collectOrphanBlobs } = await import('../../src/market/gc.js');
+    const m = await start('sqlite');
+    try {
+      const p = await setupOrg(m, 'acme');
+      const rel = await buildRelease(tmpdir(), 'acme/hello', '1.0.0', p.key.privatePem);
+      expect((await m.app.inject({ method: 'POST', url: '/warden/v1/publish', headers: auth(p.token), payload: publishBody(rel) })).statusCode).toBe(201);
+      const orphan = Buffer.from('left behind by a crash');
+      await m.ctx.blobs.put(sha256Hex(orphan), orphan);
+      const young = await collectOrphanBlobs(m.ctx, { minAgeMs: 3_600_000 });
+      expect(young.removed).toEqual([]);
+      const r = await collectOrphanBlobs(m.ctx, { minAgeMs: 0 });
+      expect(r.removed).toEqual([sha256Hex(orphan)]);
+      expect(await m.ctx.blobs.has(rel.digests.sha256)).toBe(true);
+      expect(await m.ctx.blobs.has(sha256Hex(orphan))).toBe(false);
+    } finally {
+      await m.close();
+    }
+  });
+});
