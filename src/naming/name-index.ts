@@ -393,6 +393,8 @@ export class NameIndex {
     let verdict: Verdict = 'allow';
     for (const r of reasons) {
       let v = actionFor(tier, r);
+      // One swapped look-alike character is a typo with a visual twist: no stronger than a keyboard slip.
+      if (r === 'NAME_SKELETON' && distance > 0) v = capVerdict(v, actionFor(tier, 'NAME_KEYBOARD'));
       if (isTypo(r)) {
         if (distance >= 2) v = capVerdict(v, caps.distance2);
         if (knownWord) v = capVerdict(v, caps.knownWord);

@@ -176,7 +176,9 @@ describe('policy by weight and owner', () => {
 
   it('names that read the same are blocked whatever the weight', () => {
     expect(idx.check('rare_widget').verdict).toBe('block');
-    expect(idx.check('rare-w1dget').verdict).toBe('block'); // one look-alike character reads the same too
+    expect(idx.check('rare-w1dget').verdict).toBe('allow'); // one look-alike swap is judged like a typo
+    expect(idx.check('tiny-t0ol').verdict).toBe('block'); // 0 folds to o: the same skeleton
+    expect(idx.check('tiny-tooi').verdict).toBe('review'); // i for l: a look-alike swap on an established name
     expect(idx.check('rare-wodget').verdict).toBe('allow'); // an ordinary typo of an unpopular name
   });
 
