@@ -14,7 +14,7 @@
 // result masking (redaction of every result), audit with payloads (redacted, AES-256-GCM, chained),
 // pino logging at info, Prometheus metrics. Each proxy runs as its own process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,6 +44,17 @@ const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 const ROUNDS = arg('rounds', 3);
 const WARMUP = 300;
 const USE_REDIS = process.argv.includes('--redis');
+
+/** CPU time (user+system, ms) a process has used so far, from /proc (Linux). */
+function cpuMs(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return ((Number(parts[11]) + Number(parts[12])) * 1000) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -94,7 +105,8 @@ async function waitHttp(url) {
 }
 
 /** Runs CALLS echo calls with CONC in flight on one session; returns throughput and percentiles. */
-async function measure(client, n) {
+async function measure(client, n, proxyPid) {
+  const cpu0 = proxyPid ? cpuMs(proxyPid) : NaN;
   const lat = new Float64Array(n);
   let next = 0;
   const t0 = performance.now();
@@ -112,7 +124,8 @@ async function measure(client, n) {
   const secs = (performance.now() - t0) / 1000;
   const sorted = [...lat].sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(n - 1, Math.floor(p * n))];
-  return { rps: n / secs, p50: q(0.5), p99: q(0.99) };
+  const proxyCpuUsPerCall = proxyPid ? ((cpuMs(proxyPid) - cpu0) * 1000) / n : NaN;
+  return { rps: n / secs, p50: q(0.5), p99: q(0.99), cpu: proxyCpuUsPerCall };
 }
 
 async function httpClient(url, token) {
@@ -201,6 +214,7 @@ try {
     'mcp-proxy': () => httpClient(`http://127.0.0.1:${mpPort}/mcp`),
   };
   const clients = {};
+  const pids = { 'warden-http': warden.child.pid, 'warden-stdio': warden.child.pid, supergateway: sg.child.pid, 'mcp-proxy': mp.child.pid, 'direct-http': up.child.pid };
   for (const [name, f] of Object.entries(make)) {
     if (ONLY && !ONLY.includes(name)) continue;
     try {
@@ -212,21 +226,23 @@ try {
     }
   }
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of Object.keys(contenders)) contenders[name].push(await measure(clients[name], CALLS));
+    for (const name of Object.keys(contenders)) contenders[name].push(await measure(clients[name], CALLS, pids[name] ?? clients[name].transport?.pid));
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
   await Promise.all(Object.values(clients).map((c) => c.close().catch(() => {})));
 
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const rows = Object.fromEntries(Object.entries(contenders).map(([n, rs]) => [n, { rps: med(rs.map((r) => r.rps)), p50: med(rs.map((r) => r.p50)), p99: med(rs.map((r) => r.p99)) }]));
+  const rows = Object.fromEntries(Object.entries(contenders).map(([n, rs]) => [n, { rps: med(rs.map((r) => r.rps)), p50: med(rs.map((r) => r.p50)), p99: med(rs.map((r) => r.p99)), cpu: med(rs.map((r) => r.cpu)) }]));
   console.log(`\ntools/call echo, ${CALLS} calls x ${ROUNDS} rounds, concurrency ${CONC}, one session each; medians${USE_REDIS ? '; Warden limits in Redis' : ''}`);
-  console.log('contender       calls/s    p50 ms   p99 ms');
-  for (const [n, r] of Object.entries(rows)) console.log(`${n.padEnd(14)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)}`);
+  console.log('(cpu µs/call: CPU time of the proxy process per call — of the upstream for direct-*; load-independent)');
+  console.log('contender       calls/s    p50 ms   p99 ms   cpu µs/call');
+  for (const [n, r] of Object.entries(rows)) console.log(`${n.padEnd(14)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)} ${Number.isNaN(r.cpu) ? '           -' : r.cpu.toFixed(0).padStart(12)}`);
   const ratio = (a, b) => (rows[a] && rows[b] ? rows[a].rps / rows[b].rps : NaN);
   console.log('');
   console.log(`warden-http / direct-http throughput: ${ratio('warden-http', 'direct-http').toFixed(2)} (target >= 0.70); p99 added ${(rows['warden-http']?.p99 - rows['direct-http']?.p99).toFixed(2)} ms (target <= 3)`);
   console.log(`warden-stdio / direct-stdio throughput: ${ratio('warden-stdio', 'direct-stdio').toFixed(2)}; p99 added ${(rows['warden-stdio']?.p99 - rows['direct-stdio']?.p99).toFixed(2)} ms`);
   console.log(`warden-stdio / supergateway: ${ratio('warden-stdio', 'supergateway').toFixed(2)}; warden-stdio / mcp-proxy: ${ratio('warden-stdio', 'mcp-proxy').toFixed(2)}`);
+  console.log(`machine load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 } finally {
   for (const s of stops.reverse()) await s();
   rmSync(tmp, { recursive: true, force: true });

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from 'pino';
 import { WardenError } from '../core/errors.js';
@@ -17,6 +16,7 @@ import { Policy, type Decision } from './policy/authorize.js';
 import { Redactor, type RedactStats } from './redact/redactor.js';
 import { Session, type PendingCall, type SessionHost } from './session.js';
 import { directLauncher, launchSpec, type StdioLauncher } from './upstream/launcher.js';
+import { UpstreamHttpTransport } from './upstream/http-transport.js';
 import { LaunchedStdioTransport } from './upstream/stdio-transport.js';
 
 export interface GatewayOptions {
@@ -98,7 +98,7 @@ export class Gateway implements SessionHost {
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(sc.headers)) headers[k] = expandEnvRefs(v, this.#env, `servers.${server}.headers.${k}`);
-    return new StreamableHTTPClientTransport(new URL(sc.url), { requestInit: { headers } });
+    return new UpstreamHttpTransport(new URL(sc.url), headers);
   }
 
   /** Starts an upstream connection for a new client session (called for `initialize`). */
