@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError } from '../../core/errors.js';
@@ -10,6 +10,8 @@ import type { StdioLauncher, StdioLaunchSpec } from './launcher.js';
  * a StdioLauncher. Same framing as the SDK's StdioClientTransport, but the process is created by
  * the launcher so environment and sandboxing stay under the gateway's control.
  */
+const MAX_LINE = 64 * 1024 * 1024;
+
 export class LaunchedStdioTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -18,7 +20,7 @@ export class LaunchedStdioTransport implements Transport {
   readonly #spec: StdioLaunchSpec;
   readonly #launcher: StdioLauncher;
   readonly #onStderr: (line: string) => void;
-  readonly #buf = new ReadBuffer({ maxBufferSize: 64 * 1024 * 1024 });
+  #pendingText = '';
   #child: ChildProcess | undefined;
   #closed = false;
 
@@ -51,19 +53,22 @@ export class LaunchedStdioTransport implements Transport {
       child.once('spawn', () => resolve());
       child.once('exit', () => this.#finish());
       child.stdin!.on('error', (err) => this.onerror?.(err));
-      child.stdout!.on('data', (chunk: Buffer) => {
-        this.#buf.append(chunk);
-        for (;;) {
-          let msg: JSONRPCMessage | null;
-          try {
-            msg = this.#buf.readMessage();
-          } catch (err) {
-            this.onerror?.(err as Error);
-            continue;
-          }
-          if (msg === null) break;
-          this.onmessage?.(msg);
+      // Newline-delimited JSON-RPC. Parsed with JSON.parse and a shape check (the relay validates
+      // what it acts on); lines beyond 64 MiB without a newline are dropped as a protocol fault.
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (chunk: string) => {
+        let text = this.#pendingText + chunk;
+        let nl: number;
+        while ((nl = text.indexOf('\n')) >= 0) {
+          const line = text.slice(0, nl).replace(/\r$/, '');
+          text = text.slice(nl + 1);
+          if (line.length > 0) this.#deliver(line);
         }
+        if (text.length > MAX_LINE) {
+          this.onerror?.(new WardenError('WARDEN_E_GW_UPSTREAM', `Upstream ${this.#spec.server} sent a line over 64 MiB.`));
+          text = '';
+        }
+        this.#pendingText = text;
       });
       let errTail = '';
       child.stderr!.setEncoding('utf8');
@@ -75,10 +80,22 @@ export class LaunchedStdioTransport implements Transport {
     });
   }
 
+  #deliver(line: string): void {
+    let m: unknown;
+    try {
+      m = JSON.parse(line);
+    } catch (cause) {
+      this.onerror?.(new WardenError('WARDEN_E_GW_UPSTREAM', `Upstream ${this.#spec.server} wrote a line that is not JSON on stdout.`, { cause }));
+      return;
+    }
+    if (m !== null && typeof m === 'object' && !Array.isArray(m) && (m as { jsonrpc?: unknown }).jsonrpc === '2.0') this.onmessage?.(m as JSONRPCMessage);
+    else this.onerror?.(new WardenError('WARDEN_E_GW_UPSTREAM', `Upstream ${this.#spec.server} wrote something that is not a JSON-RPC 2.0 message.`));
+  }
+
   #finish(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#buf.clear();
+    this.#pendingText = '';
     this.onclose?.();
   }
 
