@@ -55,12 +55,22 @@ export function compilePatterns(patterns: readonly string[], section: keyof Cata
     else complex.push(p);
   }
   const re = complex.length > 0 ? new RegExp(`^(?:${complex.map((p) => p.split('*').map(escape).join('.*')).join('|')})$`) : undefined;
+  const slow = (s: string): boolean => {
+    if (exact.has(s)) return true;
+    for (const p of prefixes) if (s.startsWith(p)) return true;
+    for (const x of suffixes) if (s.endsWith(x)) return true;
+    return re !== undefined && re.test(s);
+  };
+  // Callees repeat (Object.keys, console.log, ...): remember answers, bounded.
+  const memo = new Map<string, boolean>();
   return {
     test(s: string): boolean {
-      if (exact.has(s)) return true;
-      for (const p of prefixes) if (s.startsWith(p)) return true;
-      for (const x of suffixes) if (s.endsWith(x)) return true;
-      return re !== undefined && re.test(s);
+      let v = memo.get(s);
+      if (v === undefined) {
+        if (memo.size > 20_000) memo.clear();
+        memo.set(s, (v = slow(s)));
+      }
+      return v;
     },
   };
 }

@@ -1,5 +1,5 @@
 /** Helpers shared by the JS and Python fact extractors. */
-import type { AssignFact, CallFact, ExprSummary, FieldFact, FileFacts, Loc } from './types.js';
+import type { AssignFact, CallFact, ExprSummary, FieldFact, FileFacts, Loc, StringFact } from './types.js';
 
 export function newFacts(language: 'js' | 'python'): FileFacts {
   return { language, calls: [], assigns: [], fields: [], strings: [], imports: [], markers: [], functions: [], hexIdents: 0, identCount: 0, counters: [], tools: [], cases: [] };
@@ -90,24 +90,82 @@ export class LazyCall<N> implements CallFact {
   }
 }
 
-/** An assignment or field whose value summary is built on first use. */
-export class LazyValue<N> {
+/** Position of an offset, computed on demand (most facts never reach a report). */
+export type PositionOf = (offset: number) => { line: number; column: number };
+
+/** An assignment (`name = value`) or a field (`{field: value}`) whose summary is built on first use. */
+class LazyBinding<N> {
   private v: ExprSummary | undefined;
+  private p: { line: number; column: number } | undefined;
   constructor(
     private readonly node: N | null | undefined,
     private readonly sum: Summarizer<N>,
+    private readonly pos: PositionOf,
+    readonly start: number,
+    readonly end: number,
   ) {}
   get value(): ExprSummary {
     return (this.v ??= this.sum(this.node));
   }
+  get line(): number {
+    return (this.p ??= this.pos(this.start)).line;
+  }
+  get column(): number {
+    return (this.p ??= this.pos(this.start)).column;
+  }
 }
 
-export function lazyAssign<N>(name: string, node: N | null | undefined, sum: Summarizer<N>, l: Loc): AssignFact {
-  const lv = new LazyValue(node, sum);
-  return { name, line: l.line, column: l.column, start: l.start, end: l.end, get value() { return lv.value; } };
+class LazyAssign<N> extends LazyBinding<N> implements AssignFact {
+  constructor(
+    readonly name: string,
+    node: N | null | undefined,
+    sum: Summarizer<N>,
+    pos: PositionOf,
+    start: number,
+    end: number,
+  ) {
+    super(node, sum, pos, start, end);
+  }
 }
 
-export function lazyField<N>(field: string, node: N | null | undefined, sum: Summarizer<N>, l: Loc): FieldFact {
-  const lv = new LazyValue(node, sum);
-  return { field, line: l.line, column: l.column, start: l.start, end: l.end, get value() { return lv.value; } };
+class LazyField<N> extends LazyBinding<N> implements FieldFact {
+  constructor(
+    readonly field: string,
+    node: N | null | undefined,
+    sum: Summarizer<N>,
+    pos: PositionOf,
+    start: number,
+    end: number,
+  ) {
+    super(node, sum, pos, start, end);
+  }
+}
+
+export function lazyAssign<N>(name: string, node: N | null | undefined, sum: Summarizer<N>, pos: PositionOf, start: number, end: number): AssignFact {
+  return new LazyAssign(name, node, sum, pos, start, end);
+}
+
+export function lazyField<N>(field: string, node: N | null | undefined, sum: Summarizer<N>, pos: PositionOf, start: number, end: number): FieldFact {
+  return new LazyField(field, node, sum, pos, start, end);
+}
+
+class LazyString implements StringFact {
+  private p: { line: number; column: number } | undefined;
+  constructor(
+    readonly value: string,
+    readonly context: string | undefined,
+    private readonly pos: PositionOf,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+  get line(): number {
+    return (this.p ??= this.pos(this.start)).line;
+  }
+  get column(): number {
+    return (this.p ??= this.pos(this.start)).column;
+  }
+}
+
+export function lazyString(value: string, context: string | undefined, pos: PositionOf, start: number, end: number): StringFact {
+  return new LazyString(value, context, pos, start, end);
 }

@@ -8,9 +8,16 @@
 import { parseSync, visitorKeys } from 'oxc-parser';
 import type { ExprSummary, FileFacts, Loc, RawTool } from './types.js';
 import { LineIndex } from './lines.js';
-import { GuardRef, LazyCall, lazyAssign, lazyField, newFacts, normalizeCallee, normalizeModule, staticSchemaFromZod } from './facts-common.js';
+import { GuardRef, LazyCall, lazyAssign, lazyField, lazyString, newFacts, normalizeCallee, normalizeModule, staticSchemaFromZod } from './facts-common.js';
 
 type Node = { type: string; start: number; end: number; [k: string]: any };
+
+/** Child keys to walk: oxc's visitor keys without TypeScript type positions (no code runs there). */
+const TYPE_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'implements']);
+const TYPE_ONLY = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction']);
+const WALK_KEYS: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries(visitorKeys as Record<string, string[]>).map(([t, keys]) => [t, TYPE_ONLY.has(t) ? [] : keys.filter((k) => !TYPE_KEYS.has(k))]),
+);
 
 const SUMMARY_NODE_CAP = 400;
 const STRING_FACT_MIN = 8;
@@ -67,6 +74,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   const fnNames = new Map<number, string>();
   const listToolsHandlers: { node: Node; loc: Loc }[] = [];
 
+  const pos = (o: number) => lines.position(o);
   const loc = (n: { start: number; end: number }): Loc => {
     const p = lines.position(n.start);
     return { line: p.line, column: p.column, start: n.start, end: n.end };
@@ -186,7 +194,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
           visit(n.value);
           return;
         default: {
-          const keys = visitorKeys[n.type];
+          const keys = WALK_KEYS[n.type];
           if (!keys) return;
           for (const k of keys) {
             const v = n[k];
@@ -380,7 +388,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         if (Array.isArray(v)) found.push(...v);
         return;
       }
-      const keys = visitorKeys[n.type];
+      const keys = WALK_KEYS[n.type];
       if (!keys) return;
       for (const k of keys) {
         const v = n[k];
@@ -425,7 +433,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   };
 
   const visitChildren = (n: Node): void => {
-    const keys = visitorKeys[n.type];
+    const keys = WALK_KEYS[n.type];
     if (!keys) return;
     for (const k of keys) {
       const v = n[k];
@@ -455,11 +463,11 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       case 'Literal':
         if (typeof n.value === 'string' && n.value.length >= STRING_FACT_MIN) {
           const ctx = contextFor.get(n.start);
-          facts.strings.push({ value: n.value, ...loc(n), ...(ctx ? { context: ctx } : {}) });
+          facts.strings.push(lazyString(n.value, ctx, pos, n.start, n.end));
         }
         return;
       case 'TemplateElement':
-        if (n.value?.cooked && n.value.cooked.length >= STRING_FACT_MIN) facts.strings.push({ value: n.value.cooked, ...loc(n) });
+        if (n.value?.cooked && n.value.cooked.length >= STRING_FACT_MIN) facts.strings.push(lazyString(n.value.cooked, undefined, pos, n.start, n.end));
         return;
       case 'ImportDeclaration': {
         const m = normalizeModule(n.source.value);
@@ -493,10 +501,10 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
             if (FUNCTIONS.has(init.type)) fnNames.set(init.start, n.id.name);
             if (init.type === 'ArrayExpression' || init.type === 'ObjectExpression' || init.type === 'TemplateLiteral' || init.type === 'BinaryExpression' || isStringLit(init)) constNodes.set(n.id.name, init);
             if (isStringLit(init)) contextFor.set(init.start, n.id.name);
-            facts.assigns.push(lazyAssign(n.id.name, init, summarize, loc(n)));
+            facts.assigns.push(lazyAssign(n.id.name, init, summarize, pos, n.start, n.end));
           } else if (n.id.type === 'ObjectPattern' || n.id.type === 'ArrayPattern') {
-            const l = loc(n);
-            for (const name of patternNames(n.id)) facts.assigns.push(lazyAssign(name, init, summarize, l));
+            const l = n;
+            for (const name of patternNames(n.id)) facts.assigns.push(lazyAssign(name, init, summarize, pos, l.start, l.end));
           }
         }
         visitChildren(n);
@@ -505,23 +513,23 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       case 'AssignmentExpression': {
         const left = unwrap(n.left);
         const right = unwrap(n.right);
-        const l = loc(n);
+        const l = n;
         const numericStep = (n.operator === '+=' || n.operator === '-=') && right?.type === 'Literal' && typeof right.value === 'number';
         if (left?.type === 'Identifier') {
-          facts.assigns.push(lazyAssign(left.name, right, summarize, l));
+          facts.assigns.push(lazyAssign(left.name, right, summarize, pos, l.start, l.end));
           if (isStringLit(right)) contextFor.set(right.start, left.name);
           if (numericStep) facts.counters.push(left.name);
         } else if (left?.type === 'MemberExpression') {
           const root = rootIdent(left);
-          if (root) facts.assigns.push(lazyAssign(root, right, summarize, l));
+          if (root) facts.assigns.push(lazyAssign(root, right, summarize, pos, l.start, l.end));
           const field = !left.computed && left.property?.type === 'Identifier' ? left.property.name : isStringLit(left.property) ? left.property.value : undefined;
           if (field !== undefined) {
-            facts.fields.push(lazyField(field, right, summarize, l));
+            facts.fields.push(lazyField(field, right, summarize, pos, l.start, l.end));
             if (isStringLit(right)) contextFor.set(right.start, field);
             if (numericStep) facts.counters.push(field);
           }
         } else if (left?.type === 'ObjectPattern' || left?.type === 'ArrayPattern') {
-          for (const name of patternNames(left)) facts.assigns.push(lazyAssign(name, right, summarize, l));
+          for (const name of patternNames(left)) facts.assigns.push(lazyAssign(name, right, summarize, pos, l.start, l.end));
         }
         visitChildren(n);
         return;
@@ -538,7 +546,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         const v = unwrap(n.value);
         if (k !== undefined && v && FUNCTIONS.has(v.type)) fnNames.set(v.start, k);
         else if (k !== undefined && v) {
-          facts.fields.push(lazyField(k, v, summarize, loc(n)));
+          facts.fields.push(lazyField(k, v, summarize, pos, n.start, n.end));
           if (isStringLit(v)) contextFor.set(v.start, k);
         }
         visitChildren(n);
@@ -601,12 +609,12 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         return;
       case 'ReturnStatement': {
         const fname = fnIndex >= 0 ? facts.functions[fnIndex]!.name : undefined;
-        if (fname && n.argument) facts.assigns.push(lazyAssign(`${fname}()`, n.argument, summarize, loc(n)));
+        if (fname && n.argument) facts.assigns.push(lazyAssign(`${fname}()`, n.argument, summarize, pos, n.start, n.end));
         visitChildren(n);
         return;
       }
       case 'ArrowFunctionExpression':
-        if (n.expression && n.body && fnNames.has(n.start)) facts.assigns.push(lazyAssign(`${fnNames.get(n.start)}()`, n.body, summarize, loc(n)));
+        if (n.expression && n.body && fnNames.has(n.start)) facts.assigns.push(lazyAssign(`${fnNames.get(n.start)}()`, n.body, summarize, pos, n.start, n.end));
         break;
       case 'MemberExpression':
         if (!n.computed && n.property?.name === 'env' && n.object?.type === 'Identifier' && n.object.name === 'process' && facts.markers.length < 50) facts.markers.push({ type: 'env', inLoop: false, ...loc(n) });

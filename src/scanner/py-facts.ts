@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
 import type { ExprSummary, FileFacts, Loc, RawTool } from './types.js';
 import { LineIndex } from './lines.js';
-import { GuardRef, LazyCall, lazyAssign, lazyField, newFacts, normalizeCallee } from './facts-common.js';
+import { GuardRef, LazyCall, lazyAssign, lazyField, lazyString, newFacts, normalizeCallee } from './facts-common.js';
 
 let parserPromise: Promise<Parser> | undefined;
 
@@ -64,6 +64,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
   }
   const bindings = new Map<string, string>();
   const contextFor = new Map<number, string>();
+  const pos = (o: number) => lines.position(o);
   const loc = (n: TsNode): Loc => {
     const p = lines.position(n.startIndex);
     return { line: p.line, column: p.column, start: n.startIndex, end: n.endIndex };
@@ -373,7 +374,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
         const v = pyStringValue(n);
         if (v !== undefined && v.length >= STRING_FACT_MIN) {
           const ctx = contextFor.get(n.startIndex);
-          facts.strings.push({ value: v, ...loc(n), ...(ctx ? { context: ctx } : {}) });
+          facts.strings.push(lazyString(v, ctx, pos, n.startIndex, n.endIndex));
           return;
         }
         break;
@@ -387,17 +388,17 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
         const left = n.childForFieldName('left');
         const right = n.childForFieldName('right');
         if (left && right) {
-          const l = loc(n);
+          const l = { start: n.startIndex, end: n.endIndex };
           if (right.type === 'string' && left.type === 'identifier') contextFor.set(right.startIndex, left.text);
-          if (left.type === 'identifier') facts.assigns.push(lazyAssign(left.text, right, summarize, l));
+          if (left.type === 'identifier') facts.assigns.push(lazyAssign(left.text, right, summarize, pos, l.start, l.end));
           else if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
-            for (const c of left.namedChildren) if (c?.type === 'identifier') facts.assigns.push(lazyAssign(c.text, right, summarize, l));
+            for (const c of left.namedChildren) if (c?.type === 'identifier') facts.assigns.push(lazyAssign(c.text, right, summarize, pos, l.start, l.end));
           } else {
             const root = rootIdent(left);
-            if (root) facts.assigns.push(lazyAssign(root, right, summarize, l));
+            if (root) facts.assigns.push(lazyAssign(root, right, summarize, pos, l.start, l.end));
             const field = left.type === 'attribute' ? left.childForFieldName('attribute')?.text : left.type === 'subscript' ? pyStringValue(left.childForFieldName('subscript')!) : undefined;
             if (field !== undefined) {
-              facts.fields.push(lazyField(field, right, summarize, l));
+              facts.fields.push(lazyField(field, right, summarize, pos, l.start, l.end));
               if (right.type === 'string') contextFor.set(right.startIndex, field);
             }
           }
@@ -412,7 +413,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
         const k = n.childForFieldName('name')?.text;
         const v = n.childForFieldName('value');
         if (k && v) {
-          facts.fields.push(lazyField(k, v, summarize, loc(n)));
+          facts.fields.push(lazyField(k, v, summarize, pos, n.startIndex, n.endIndex));
           if (v.type === 'string') contextFor.set(v.startIndex, k);
         }
         break;
@@ -422,7 +423,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
         const v = n.childForFieldName('value');
         const ks = k ? pyStringValue(k) : undefined;
         if (ks !== undefined && v) {
-          facts.fields.push(lazyField(ks, v, summarize, loc(n)));
+          facts.fields.push(lazyField(ks, v, summarize, pos, n.startIndex, n.endIndex));
           if (v.type === 'string') contextFor.set(v.startIndex, ks);
         }
         break;
@@ -481,7 +482,7 @@ export function extractPythonFacts(parser: Parser, text: string, lines = new Lin
       case 'return_statement': {
         const fname = fnIndex >= 0 ? facts.functions[fnIndex]!.name : undefined;
         const v = n.namedChildren[0];
-        if (fname && v) facts.assigns.push(lazyAssign(`${fname}()`, v, summarize, loc(n)));
+        if (fname && v) facts.assigns.push(lazyAssign(`${fname}()`, v, summarize, pos, n.startIndex, n.endIndex));
         break;
       }
       case 'attribute':
