@@ -174,6 +174,17 @@ for (const q of queries) {
 }
 const p50 = quantile(lat, 0.5);
 const p99 = quantile(lat, 0.99);
+// Two more passes over all queries; each query keeps its fastest of the three passes. Passes
+// (not back-to-back repeats) keep CPU caches cold for every query, while the scheduler noise of
+// a shared 2-core machine (other jobs, GC threads) mostly drops out.
+const best = [...lat];
+for (let pass = 0; pass < 2; pass++) {
+  queries.forEach((q, i) => {
+    const s = performance.now();
+    big.check(q);
+    best[i] = Math.min(best[i], performance.now() - s);
+  });
+}
 const load = (await import('node:os')).loadavg()[0];
 
 // Baseline: linear scan of every plain form with fastest-levenshtein (edit distance only — it
@@ -193,6 +204,7 @@ console.log(`## scale: ${big.size.toLocaleString('en-US')} names (${(npm.length 
 console.log(`build ${(buildMs / 1000).toFixed(1)} s (${((buildMs * 1000) / names.length).toFixed(1)} µs/name, incremental add())`);
 console.log(`memory: memoryBytes() ${(big.memoryBytes() / 2 ** 20).toFixed(0)} MiB; heap+arrayBuffers growth ${heapMb.toFixed(0)} MiB; rss ${(after.rss / 2 ** 20).toFixed(0)} MiB`);
 console.log(`queries ${queries.length} (${queries.length - freshQueries.length} squats, ${freshQueries.length} fresh names): wall p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms (target < 2 ms), max ${Math.max(...lat).toFixed(2)} ms`);
+console.log(`  best of 3 passes per query: p50 ${quantile(best, 0.5).toFixed(3)} ms, p99 ${quantile(best, 0.99).toFixed(3)} ms, max ${Math.max(...best).toFixed(2)} ms`);
 console.log(`  cpu time per query: p50 ${quantile(cpu, 0.5).toFixed(3)} ms, p99 ${quantile(cpu, 0.99).toFixed(3)} ms (load average ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
 console.log(`verdicts: ${JSON.stringify(verdicts)}`);
 console.log(`baseline linear scan (fastest-levenshtein over ${plains.length.toLocaleString('en-US')} plain forms, ${scanLat.length} queries): p50 ${scanP50.toFixed(1)} ms`);

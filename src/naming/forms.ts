@@ -1,4 +1,4 @@
-import { coreTokens, expandTokens, plainForm, plainTokens, separatorFold, skeletonForm, type AffixSets } from './normalize.js';
+import { coreTokens, expandTokens, plainForm, plainTokens, skeletonForm, type AffixSets } from './normalize.js';
 
 /** Every normalized form of a name's module part that the index keys on or compares. */
 export interface NameForms {
@@ -34,4 +34,3 @@ export function splitKey(key: string): { org: string | undefined; name: string }
   return slash < 0 ? { org: undefined, name: key } : { org: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-export { separatorFold };

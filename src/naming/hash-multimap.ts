@@ -90,13 +90,6 @@ export class HashMultiMap {
     }
   }
 
-  has(hash: number, value: number): boolean {
-    for (let e = this.heads[hash & (this.heads.length - 1)]!; e >= 0; e = this.nexts[e]!) {
-      if (this.hashes[e] === hash && this.values[e] === value) return true;
-    }
-    return false;
-  }
-
   byteLength(): number {
     return this.heads.byteLength + this.hashes.byteLength + this.values.byteLength + this.nexts.byteLength;
   }

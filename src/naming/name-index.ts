@@ -1,9 +1,9 @@
 import { WardenError } from '../core/errors.js';
 import { osaDistance } from './distance.js';
 import { classifyEdit } from './edit-operators.js';
-import { computeForms, separatorFold, splitKey, type NameForms } from './forms.js';
+import { computeForms, splitKey, type NameForms } from './forms.js';
 import { fnv1a, fnv1aRange, HashMultiMap } from './hash-multimap.js';
-import { coreTokens, expandTokens, isAffix, isVersionToken, plainForm, plainTokens, skeletonForm, type AffixSets } from './normalize.js';
+import { coreTokens, expandTokens, isAffix, isVersionToken, plainForm, plainTokens, separatorFold, skeletonForm, type AffixSets } from './normalize.js';
 import { parseName, type ParsedName } from './parse-name.js';
 import {
   actionFor, capsFor, capVerdict, DEFAULT_NAME_POLICY, editStepFor, maxDistanceFor, strongerVerdict, tierFor, verdictRank,
