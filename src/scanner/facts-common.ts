@@ -1,5 +1,5 @@
 /** Helpers shared by the JS and Python fact extractors. */
-import type { AssignFact, CallFact, ExprSummary, FieldFact, FileFacts, Loc, StringFact } from './types.js';
+import type { AssignFact, CallFact, ExprSummary, FieldFact, FileFacts, StringFact } from './types.js';
 
 export function newFacts(language: 'js' | 'python'): FileFacts {
   return { language, calls: [], assigns: [], fields: [], strings: [], imports: [], markers: [], functions: [], hexIdents: 0, identCount: 0, counters: [], tools: [], cases: [] };

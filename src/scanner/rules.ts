@@ -151,6 +151,7 @@ export function loadRules(opts: { extraDirs?: string[]; disable?: string[] } = {
   for (const dir of opts.extraDirs ?? []) for (const r of rulesIn(dir)) byId.set(r.id, r);
   if (byId.size > MAX_RULES) throw new WardenError('WARDEN_E_SCAN_RULE_INVALID', `More than ${MAX_RULES} rules loaded.`);
   for (const id of opts.disable ?? []) {
+    // `mcp-tool-*` ids are the poisoning checks' own; scan() validates them against those rules.
     if (!byId.delete(id) && !id.startsWith('mcp-tool-')) throw new WardenError('WARDEN_E_SCAN_RULE_UNKNOWN', `Unknown rule id "${id}" in --disable.`, { where: '--disable' });
   }
   return [...byId.values()];

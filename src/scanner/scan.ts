@@ -345,6 +345,10 @@ export async function scan(target: string | InMemoryTarget, options: ScanOptions
     const only = new Set(options.only);
     rules = rules.filter((r) => only.has(r.id));
   }
+  const poisonIds = new Set(poisonRuleInfo().map((r) => r.id));
+  for (const id of options.disable ?? []) {
+    if (id.startsWith('mcp-tool-') && !poisonIds.has(id)) throw new WardenError('WARDEN_E_SCAN_RULE_UNKNOWN', `Unknown poisoning check "${id}" in --disable.`, { where: '--disable' });
+  }
   const baseline = typeof options.baseline === 'string' ? await readBaseline(options.baseline) : options.baseline;
   const forLang = (l: string) => rules.filter((r) => r.languages.includes(l as never) || r.languages.includes('any'));
   const st: RunState = {

@@ -62,6 +62,7 @@ describe('rule folders and disabling', () => {
     expect((await scan({ files })).findings.some((f) => f.ruleId === 'dynamic-code-eval')).toBe(true);
     expect((await scan({ files }, { disable: ['dynamic-code-eval'] })).findings.some((f) => f.ruleId === 'dynamic-code-eval')).toBe(false);
     await expect(scan({ files }, { disable: ['no-such-rule'] })).rejects.toSatisfy((e) => isWardenError(e, 'WARDEN_E_SCAN_RULE_UNKNOWN'));
+    await expect(scan({ files }, { disable: ['mcp-tool-no-such-check'] })).rejects.toSatisfy((e) => isWardenError(e, 'WARDEN_E_SCAN_RULE_UNKNOWN'));
   });
 });
 
