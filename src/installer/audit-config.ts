@@ -108,6 +108,11 @@ export function looksLikePlaintextSecret(name: string, value: string): boolean {
   return value.length >= 20 && /^[A-Za-z0-9_\-+/=.]+$/.test(value) && shannonBitsPerChar(value) >= 4.0;
 }
 
+/** `node /…/warden/dist/cli/index.js run …`: how `warden install --client` wires a server. */
+function isWardenCli(command: string, args: string[]): boolean {
+  return /^node(?:\.exe)?$/.test(commandName(command)) && typeof args[0] === 'string' && /(?:^|[\\/])dist[\\/]cli[\\/]index\.js$/.test(args[0]);
+}
+
 export function auditConfiguredServer(server: ConfiguredServer): AuditedServer {
   const entry = server.entry;
   const findings: AuditFinding[] = [];
@@ -116,8 +121,9 @@ export function auditConfiguredServer(server: ConfiguredServer): AuditedServer {
   const url = typeof entry.url === 'string' ? entry.url : typeof entry.serverUrl === 'string' ? entry.serverUrl : undefined;
   const base: AuditedServer = { client: server.client, scope: server.scope, file: server.file, name: server.name, launcher: url ?? [command, ...args].join(' ').trim(), findings };
 
-  if (commandName(command) === 'warden' && args[0] === 'run' && args[1]) {
-    base.wardenModule = args[1];
+  const wardenArgs = commandName(command) === 'warden' ? args : isWardenCli(command, args) ? args.slice(1) : undefined;
+  if (wardenArgs && wardenArgs[0] === 'run' && wardenArgs[1]) {
+    base.wardenModule = wardenArgs[1];
   } else if (url) {
     if (/^http:\/\//i.test(url) && !/^http:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(?::|\/|$)/i.test(url)) {
       findings.push({ id: 'remote-plain-http', severity: 'high', message: `remote server over plain HTTP (${url}): tokens and data travel unencrypted` });

@@ -16,6 +16,8 @@ export interface AuditOptions {
   allowUnsandboxed?: boolean;
   /** Static scan hook (the scanner), called with a folder; returns findings to attach. */
   scanFolder?: (dir: string) => Promise<Array<{ severity: AuditSeverity; message: string }>>;
+  /** Warden folder of launchers that give no --dir. */
+  defaultDir?: string;
 }
 
 export interface AuditReport {
@@ -25,10 +27,10 @@ export interface AuditReport {
 }
 
 /** The `--dir` a `warden run` launcher was configured with, or the default Warden folder. */
-function wardenDirOf(args: unknown): string {
+function wardenDirOf(args: unknown, fallback = DEFAULT_WARDEN_DIR): string {
   const list = Array.isArray(args) ? args.map(String) : [];
   const i = list.indexOf('--dir');
-  return i >= 0 && list[i + 1] ? resolve(list[i + 1]!) : DEFAULT_WARDEN_DIR;
+  return i >= 0 && list[i + 1] ? resolve(list[i + 1]!) : fallback;
 }
 
 const SCRIPT_RUNTIMES = new Set(['node', 'python', 'python3', 'deno', 'bun', 'tsx']);
@@ -50,7 +52,7 @@ export async function auditMachine(opts: AuditOptions): Promise<AuditReport> {
     const audited = auditConfiguredServer(s);
     if (audited.wardenModule) {
       try {
-        const m = await findInstalled(wardenDirOf(s.entry.args), audited.wardenModule);
+        const m = await findInstalled(wardenDirOf(s.entry.args, opts.defaultDir), audited.wardenModule);
         const fd = await checkFiles(m);
         if (fd.added.length + fd.removed.length + fd.changed.length > 0) {
           audited.findings.push({ id: 'drift', severity: 'critical', message: `installed files changed since install: ${[...fd.changed, ...fd.added, ...fd.removed].slice(0, 5).join(', ')}` });

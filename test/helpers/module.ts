@@ -3,9 +3,11 @@ import { join } from 'node:path';
 
 export const HELLO_MODULE = new URL('../fixtures/modules/hello/', import.meta.url).pathname;
 
-/** Copies the hello fixture into `dir`, optionally renaming the module (org/name/version). */
-export function makeModule(dir: string, opts: { name?: string; version?: string } = {}): string {
-  cpSync(HELLO_MODULE, dir, { recursive: true });
+export const FIXTURE_MODULES = new URL('../fixtures/modules/', import.meta.url).pathname;
+
+/** Copies a fixture module (default: hello) into `dir`, optionally renaming it (org/name/version). */
+export function makeModule(dir: string, opts: { name?: string; version?: string; fixture?: string } = {}): string {
+  cpSync(opts.fixture ? `${FIXTURE_MODULES}${opts.fixture}/` : HELLO_MODULE, dir, { recursive: true });
   if (opts.name || opts.version) {
     const path = join(dir, 'server.json');
     const manifest = JSON.parse(readFileSync(path, 'utf8'));

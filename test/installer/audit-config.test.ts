@@ -74,3 +74,10 @@ describe('auditing one configured server', () => {
     expect(ids({ type: 'http', url: 'https://mcp.example.test/mcp', headers: { Authorization: 'Bearer abcdefghijklmnop' } })).toEqual(['not-warden', 'plaintext-secret']);
   });
 });
+
+describe('recognizing Warden launchers', () => {
+  it('accepts `warden run` and the node + dist/cli/index.js form that install --client writes', () => {
+    expect(auditConfiguredServer(server({ command: '/usr/bin/node', args: ['/opt/warden/dist/cli/index.js', 'run', 'acme/x', '--dir', '/d'] })).wardenModule).toBe('acme/x');
+    expect(auditConfiguredServer(server({ command: 'node', args: ['/opt/other/server.js', 'run', 'acme/x'] })).wardenModule).toBeUndefined();
+  });
+});
