@@ -1,13 +1,24 @@
 import type { Command } from 'commander';
 import { WardenError } from '../core/errors.js';
-import { initMarket, openMarket } from '../market/open.js';
-import { buildMarketApp, DEFAULT_HTTP_OPTIONS } from '../market/http/app.js';
-import { verifyAudit } from '../market/audit-verify.js';
-import { createToken } from '../market/auth.js';
-import { collectOrphanBlobs } from '../market/gc.js';
-import { NamingStep } from '../market/pipeline/naming-step.js';
-import { ScanStep } from '../market/pipeline/scan-step.js';
+import { DEFAULT_HTTP_OPTIONS } from '../market/http/defaults.js';
+import type { MarketLocation } from '../market/open.js';
 import { action, emit, note } from './output.js';
+
+// The server, store drivers and pipeline load only when a market verb runs, so that every
+// other `warden` verb starts without them.
+const load = {
+  open: () => import('../market/open.js'),
+  app: () => import('../market/http/app.js'),
+  auditVerify: () => import('../market/audit-verify.js'),
+  auth: () => import('../market/auth.js'),
+  gc: () => import('../market/gc.js'),
+};
+
+/** Opens the store for an offline verb (no naming engine or scanner needed). */
+async function openOffline(loc: MarketLocation) {
+  const [{ openMarket }, { NamingStep }, { ScanStep }] = await Promise.all([load.open(), import('../market/pipeline/naming-step.js'), import('../market/pipeline/scan-step.js')]);
+  return openMarket({ ...loc, naming: NamingStep.disabled('offline'), scanner: ScanStep.disabled('offline') });
+}
 
 interface StoreOpts {
   data: string;
@@ -52,6 +63,7 @@ Examples:
     )
     .action(
       action(async (o: StoreOpts & { adminExpiresDays: string }, cmd: Command) => {
+        const { initMarket } = await load.open();
         const res = await initMarket(location(o), { adminExpiresInDays: intOption(o.adminExpiresDays, '--admin-expires-days', 0, 3650) });
         emit(cmd.optsWithGlobals(), { ok: true, ...res }, () =>
           [`market  ${res.dataDir}`, `store   ${res.store}`, `keyid   ${res.keyid}`, `admin token (shown once, keep it secret):`, `  ${res.adminToken}`].join('\n'),
@@ -87,6 +99,7 @@ Examples:
         const [r, w] = o.rateLimit.split(',');
         const rateLimit = { readPerSecond: intOption(r ?? '', '--rate-limit', 0, 10_000_000), writePerSecond: intOption(w ?? r ?? '', '--rate-limit', 0, 10_000_000) };
         if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(o.logLevel)) throw new WardenError('WARDEN_E_USAGE', '--log-level must be fatal, error, warn, info or debug.', { where: '--log-level' });
+        const [{ openMarket }, { buildMarketApp }] = await Promise.all([load.open(), load.app()]);
         const ctx = await openMarket(location(o));
         const app = await buildMarketApp(ctx, { maxArtifactBytes, rateLimit, logger: { level: o.logLevel, stream: process.stderr } });
         let address: string;
@@ -126,7 +139,8 @@ Example:
     )
     .action(
       action(async (o: StoreOpts & { blobs: boolean }, cmd: Command) => {
-        const ctx = await openMarket({ ...location(o), naming: NamingStep.disabled('offline'), scanner: ScanStep.disabled('offline') });
+        const { verifyAudit } = await load.auditVerify();
+        const ctx = await openOffline(location(o));
         try {
           const report = await verifyAudit(ctx.store, { marketKey: ctx.marketKey.publicKey, ...(o.blobs ? { blobs: ctx.blobs } : {}) });
           if (!report.ok) {
@@ -145,7 +159,8 @@ Example:
     .addHelpText('after', '\nOrphans are harmless (no row refers to them); this only reclaims space.\n\nExample:\n  $ warden market gc --data /srv/warden --dry-run')
     .action(
       action(async (o: StoreOpts & { minAgeMinutes: string; dryRun?: boolean }, cmd: Command) => {
-        const ctx = await openMarket({ ...location(o), naming: NamingStep.disabled('offline'), scanner: ScanStep.disabled('offline') });
+        const { collectOrphanBlobs } = await load.gc();
+        const ctx = await openOffline(location(o));
         try {
           const r = await collectOrphanBlobs(ctx, { minAgeMs: intOption(o.minAgeMinutes, '--min-age-minutes', 0, 525_600) * 60_000, dryRun: Boolean(o.dryRun) });
           emit(cmd.optsWithGlobals(), { ok: true, dryRun: Boolean(o.dryRun), ...r }, () => `${o.dryRun ? 'would remove' : 'removed'} ${r.removed.length} orphan blob(s), kept ${r.kept}`);
@@ -160,7 +175,8 @@ Example:
     .addHelpText('after', '\nNeeds file access to the data folder (and --db); the action is recorded in the audit log as "system".\n\nExample:\n  $ warden market admin-token --data /srv/warden --expires-days 7')
     .action(
       action(async (o: StoreOpts & { expiresDays: string }, cmd: Command) => {
-        const ctx = await openMarket({ ...location(o), naming: NamingStep.disabled('offline'), scanner: ScanStep.disabled('offline') });
+        const { createToken } = await load.auth();
+        const ctx = await openOffline(location(o));
         try {
           const t = await createToken(ctx, 'system', { role: 'admin', description: 'minted by market admin-token', expiresInDays: intOption(o.expiresDays, '--expires-days', 0, 3650) });
           emit(cmd.optsWithGlobals(), { ok: true, id: t.id, adminToken: t.token, expiresAt: t.expiresAt }, () => `admin token ${t.id} (shown once):\n  ${t.token}`);

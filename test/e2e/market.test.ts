@@ -12,7 +12,7 @@ import { serverListProblems, serverResponseProblems } from '../market/registry-s
 import { signEnvelope, IN_TOTO_PAYLOAD_TYPE } from '../../src/core/dsse.js';
 import { buildStatement, WARDEN_PUBLISH_PREDICATE } from '../../src/core/statement.js';
 import { digestFile } from '../../src/core/digest.js';
-import { parsePrivateKey } from '../../src/core/keys.js';
+import { parsePrivateKey, parsePublicKey } from '../../src/core/keys.js';
 import { writeNewKeyPair } from '../../src/core/key-files.js';
 import { packModule } from '../../src/core/pack.js';
 import { signArtifact } from '../../src/core/sign-artifact.js';
@@ -144,7 +144,8 @@ describe.each(BACKENDS)('market e2e with the built CLI on $name', ({ name, skip 
     });
     it('revoked key (and the revocation is audited)', async () => {
       expect(w(['org', 'key', 'add', 'acme', '--pub', keys('acme2').pub], adminEnv).status).toBe(0);
-      const keyid = w(['org', 'key', 'list', 'acme']).json.keys.find((k: any) => readFileSync(keys('acme2').pub, 'utf8').includes(k.publicKeyPem.split('\n')[1])).keyid;
+      const keyid = parsePublicKey(readFileSync(keys('acme2').pub, 'utf8')).keyid;
+      expect(w(['org', 'key', 'list', 'acme']).json.keys.map((k: any) => k.keyid)).toContain(keyid);
       expect(w(['org', 'key', 'revoke', 'acme', keyid], acme()).status).toBe(0);
       before = await auditHead(); // key add + revoke are state changes
       const tgz = await pack(mod('acme/hello', '1.1.0'));
@@ -196,7 +197,7 @@ describe.each(BACKENDS)('market e2e with the built CLI on $name', ({ name, skip 
     });
   });
 
-  it('status change is honoured by the read API, and the audit log verifies', { timeout: 60_000 }, async () => {
+  it('status change is honoured by the read API, and the audit log verifies', { timeout: 120_000 }, async () => {
     const y = w(['status', 'set', 'acme/hello@1.0.0', 'yanked', '--reason', 'broken'], adminEnv);
     expect(y.status, y.stderr).toBe(0);
     expect((await get(`/v0.1/servers/${encodeURIComponent('acme/hello')}/versions/latest`)).status).toBe(404);

@@ -17,10 +17,8 @@ export interface MarketHttpOptions {
   logger?: boolean | Record<string, unknown>;
 }
 
-export const DEFAULT_HTTP_OPTIONS = {
-  maxArtifactBytes: 10 * 1024 * 1024,
-  rateLimit: { readPerSecond: 300, writePerSecond: 30 },
-} as const;
+import { DEFAULT_HTTP_OPTIONS } from './defaults.js';
+export { DEFAULT_HTTP_OPTIONS };
 
 /** Non-publish bodies are small JSON documents (keys, org names, status reasons). */
 const SMALL_BODY_LIMIT = 64 * 1024;
