@@ -135,6 +135,10 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     const runScripts = Boolean(opts.allowScripts && pkg && pkg.installScripts.length > 0);
     if (pkg && (pkg.hasDeps || runScripts)) {
       say(`installing dependencies in the sandbox (${runScripts ? `scripts allowed: ${pkg.installScripts.join(', ')}` : 'scripts disabled'})`);
+      // A persistent npm cache makes repeat installs fast; it is only shared when no package code
+      // runs (scripts off), so a hostile install script can never poison it for later installs.
+      const cacheHome = runScripts ? undefined : join(opts.dir, 'cache', 'home');
+      if (cacheHome) await mkdir(cacheHome, { recursive: true });
       const npmArgs = [pkg.hasLockfile ? 'ci' : 'install', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier', ...(runScripts ? [] : ['--ignore-scripts'])];
       const res = await runSandboxed({
         command: 'npm',
@@ -143,6 +147,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
         registry: pkg.hasDeps ? await npmRegistry() : undefined,
         moduleDir: staging,
         runsInstallScripts: runScripts,
+        homeDir: cacheHome,
         allowUnsandboxed: opts.allowUnsandboxed,
         timeoutMs: 10 * 60_000,
       });
