@@ -64,7 +64,7 @@ Examples:
           const r = await client.request('POST', '/warden/v1/publish', { artifact: artifact.toString('base64'), envelope });
           const body = r.body as { decision: string; ref: string; reasons: Step[]; steps: Step[] };
           if (body.decision === 'held') {
-            const json = { ok: false, ...body, error: { code: 'WARDEN_E_MARKET_HELD', message: `${body.ref} is held for review: ${body.reasons.map((x) => x.code).join(', ')}` } };
+            const json = { ...body, ok: false, error: { code: 'WARDEN_E_MARKET_HELD', message: `${body.ref} is held for review: ${body.reasons.map((x) => x.code).join(', ')}` } };
             emit(cmd.optsWithGlobals(), json, () => `held    ${body.ref} (not visible until a reviewer approves it)\n${describeSteps(body.steps)}`);
             return 1;
           }

@@ -197,7 +197,7 @@ describe.each(BACKENDS)('market e2e with the built CLI on $name', ({ name, skip 
     });
   });
 
-  it('status change is honoured by the read API, and the audit log verifies', { timeout: 120_000 }, async () => {
+  it('status change and review are honoured by the read API, and the audit log verifies', { timeout: 120_000 }, async () => {
     const y = w(['status', 'set', 'acme/hello@1.0.0', 'yanked', '--reason', 'broken'], adminEnv);
     expect(y.status, y.stderr).toBe(0);
     expect((await get(`/v0.1/servers/${encodeURIComponent('acme/hello')}/versions/latest`)).status).toBe(404);
@@ -205,9 +205,18 @@ describe.each(BACKENDS)('market e2e with the built CLI on $name', ({ name, skip 
     expect(withDeleted._meta['io.modelcontextprotocol.registry/official'].status).toBe('deleted');
     expect(withDeleted._meta['dev.warden/release'].status).toBe('yanked');
     expectRefused(w(['status', 'set', 'acme/hello@1.0.0', 'active', '--reason', 'x'], { WARDEN_TOKEN: tokens.acme! }), 'WARDEN_E_MARKET_FORBIDDEN');
+    // A name resembling another org's module is held (exit 1, WARDEN_E_MARKET_HELD) until a reviewer decides.
+    const tgz = await pack(mod('evil/hello', '1.0.0'));
+    const held = w(['publish', tgz, '--sig', await sign(tgz, 'evil')], { WARDEN_TOKEN: tokens.evil! });
+    expect(held.status, held.stdout + held.stderr).toBe(1);
+    expect(held.json).toMatchObject({ ok: false, decision: 'held', error: { code: 'WARDEN_E_MARKET_HELD' } });
+    expect((await get(`/v0.1/servers/${encodeURIComponent('evil/hello')}/versions/1.0.0`)).status).toBe(404);
+    const ok = w(['review', 'approve', 'evil/hello@1.0.0', '--reason', 'distinct project'], adminEnv);
+    expect(ok.json?.status, ok.stderr).toBe('active');
+    expect((await get(`/v0.1/servers/${encodeURIComponent('evil/hello')}/versions/1.0.0`)).status).toBe(200);
     const a = warden(['--json', 'market', 'audit', 'verify', '--data', data, ...storeArgs]);
     expect(a.status, a.stderr + a.stdout).toBe(0);
-    expect(a.json).toMatchObject({ ok: true, releases: 2 });
+    expect(a.json).toMatchObject({ ok: true, releases: 3 });
     expect(a.json.entries).toBeGreaterThanOrEqual(10);
   });
 });

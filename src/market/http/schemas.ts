@@ -11,5 +11,3 @@ export const S = {
 } as const;
 
 export const looseObject = { type: 'object', additionalProperties: true } as const;
-
-export const okResponse = { 200: looseObject } as const;
