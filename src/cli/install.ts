@@ -5,12 +5,14 @@ import { rm } from 'node:fs/promises';
 import { WardenError } from '../core/errors.js';
 import { parseRef, formatModuleId } from '../core/ref.js';
 import { readPublicKeyFile } from '../core/key-files.js';
-import { installModule } from '../installer/install.js';
-import { approveInstalled, findInstalled, runInstalled } from '../installer/run.js';
-import { auditMachine, DEFAULT_WARDEN_DIR } from '../installer/audit.js';
+import { DEFAULT_WARDEN_DIR } from '../installer/paths.js';
 import { addServerToClient, clientEnvFromProcess, parseClientId, removeServerFromClient, CLIENTS, type ClientId, type ClientScope } from '../installer/clients.js';
-import { readLock, writeLock } from '../installer/lock.js';
-import { scan, severityRank } from '../scanner/index.js';
+
+// The installer, sandbox, MCP SDK and scanner load only when a verb runs: `warden --help` and
+// the other verbs stay fast.
+const installer = () => import('../installer/install.js');
+const runner = () => import('../installer/run.js');
+const lockFile = () => import('../installer/lock.js');
 import { action, emit, note } from './output.js';
 
 const PROFILES = ['no-network', 'loopback', 'registry-only'];
@@ -70,6 +72,7 @@ Examples:
         const ref = parseRef(refText, '<ref>');
         const clients = (opts.client ?? []).map(parseClientId);
         const dir = resolve(opts.dir);
+        const { installModule } = await installer();
         const res = await installModule({
           ref,
           market: marketUrl(opts.market),
@@ -117,9 +120,10 @@ Example (in an MCP client's config):
   "command": "warden", "args": ["run", "acme/weather"]`,
     )
     .action(
-      action(async (id: string, opts: { dir: string; preflight: boolean; allowUnsandboxed?: boolean }) =>
-        runInstalled({ dir: resolve(opts.dir), module: id, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, preflight: opts.preflight, allowUnsandboxed: opts.allowUnsandboxed }),
-      ),
+      action(async (id: string, opts: { dir: string; preflight: boolean; allowUnsandboxed?: boolean }) => {
+        const { runInstalled } = await runner();
+        return runInstalled({ dir: resolve(opts.dir), module: id, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, preflight: opts.preflight, allowUnsandboxed: opts.allowUnsandboxed });
+      }),
     );
 
   program
@@ -132,6 +136,7 @@ Example (in an MCP client's config):
     .addHelpText('after', '\nExample:\n  $ warden approve acme/weather')
     .action(
       action(async (id: string, opts: { dir: string; files?: boolean; allowUnsandboxed?: boolean }, cmd: Command) => {
+        const { approveInstalled } = await runner();
         const r = await approveInstalled({ dir: resolve(opts.dir), module: id, files: opts.files, allowUnsandboxed: opts.allowUnsandboxed });
         emit(cmd.optsWithGlobals(), { ok: true, ref: r.ref, changed: r.changed, tools: r.tools, files: r.files }, () => {
           if (!r.changed) return `${r.ref}: nothing changed`;
@@ -159,6 +164,8 @@ Example (in an MCP client's config):
     .action(
       action(async (id: string, opts: { dir: string; client?: string[]; scope: ClientScope; project: string }, cmd: Command) => {
         const dir = resolve(opts.dir);
+        const { findInstalled } = await runner();
+        const { readLock, writeLock } = await lockFile();
         const m = await findInstalled(dir, id);
         const lock = await readLock(dir);
         delete lock.modules[m.id];
@@ -191,13 +198,15 @@ Example:
     )
     .action(
       action(async (opts: { project: string; probe: boolean; scan: boolean; allowUnsandboxed?: boolean }, cmd: Command) => {
+        const { auditMachine } = await import('../installer/audit.js');
+        const { scan, severityRank } = await import('../scanner/index.js');
         const scanFolder = async (dir: string) => {
           const r = await scan(dir);
           return r.findings
             .filter((f) => severityRank(f.severity) >= severityRank('high'))
             .map((f) => ({ severity: f.severity, message: `${f.ruleId} ${f.file}:${f.line}: ${f.message}` }));
         };
-        const report = await auditMachine({ env: clientEnvFromProcess(resolve(opts.project)), probe: opts.probe, allowUnsandboxed: opts.allowUnsandboxed, scanFolder: opts.scan ? scanFolder : undefined });
+        const report = await auditMachine({ env: clientEnvFromProcess(resolve(opts.project)), probe: opts.probe, allowUnsandboxed: opts.allowUnsandboxed, scanFolder: opts.scan ? scanFolder : undefined, defaultDir: DEFAULT_WARDEN_DIR });
         emit(cmd.optsWithGlobals(), { ok: report.counts.high + report.counts.critical === 0, ...report }, () => {
           if (report.servers.length === 0) return `No MCP servers configured (looked at ${report.files.length} file(s)).`;
           const rows = report.servers.map((s) => {

@@ -2,8 +2,12 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { WardenError, ioError } from '../core/errors.js';
-import { DEFAULT_NAME_POLICY, loadNamePolicy, NameIndex, REASON_CODES, type NameVerdict } from '../naming/index.js';
-import { readNamePolicyFile, readNamesListFile } from '../naming/names-file.js';
+import { REASON_CODES } from '../naming/reasons.js';
+import type { NameVerdict } from '../naming/index.js';
+
+// The naming engine loads only when a name verb runs.
+const naming = () => import('../naming/index.js');
+const namesFile = () => import('../naming/names-file.js');
 import { action, emit } from './output.js';
 
 /** The JSON a market answers on GET /api/v1/names/check?name=...&owner=... (a NameVerdict). */
@@ -70,6 +74,8 @@ async function checkAtMarket(base: string, name: string, owner: string | undefin
 }
 
 async function checkAgainstFile(file: string, name: string, owner: string | undefined, policyFile: string | undefined): Promise<NameVerdict> {
+  const { DEFAULT_NAME_POLICY, loadNamePolicy, NameIndex } = await naming();
+  const { readNamePolicyFile, readNamesListFile } = await namesFile();
   const policy = policyFile === undefined ? DEFAULT_NAME_POLICY : loadNamePolicy(await readNamePolicyFile(policyFile), policyFile);
   const index = new NameIndex(policy);
   for (const entry of await readNamesListFile(file)) index.add(entry);
@@ -146,6 +152,7 @@ Examples:
         } catch (err) {
           throw ioError('read the built-in name policy', file.pathname, err);
         }
+        const { DEFAULT_NAME_POLICY } = await naming();
         emit(cmd.optsWithGlobals(), { ok: true, policy: DEFAULT_NAME_POLICY }, () => text);
       }),
     );

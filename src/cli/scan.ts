@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { WardenError, ioError } from '../core/errors.js';
-import { baselineOf, formatText, loadRules, scan, SEVERITIES, severityRank, toSarif, type ScanReport, type Severity } from '../scanner/index.js';
+import { SEVERITIES, severityRank, type ScanReport, type Severity } from '../scanner/types.js';
+
+// The scanner (parsers, rules, secretlint) loads only when `warden scan` runs.
+const scanner = () => import('../scanner/index.js');
 import { action, note } from './output.js';
 
 interface ScanCliOptions {
@@ -65,6 +68,7 @@ Examples:
         const json = Boolean(cmd.optsWithGlobals().json);
         const disable = opts.disable ? opts.disable.split(',').map((s) => s.trim()).filter(Boolean) : [];
         if (opts.listRules) {
+          const { loadRules } = await scanner();
           const rules = loadRules({ ...(opts.rules ? { extraDirs: opts.rules } : {}) });
           const rows = rules.map((r) => ({ id: r.id, severity: r.severity, confidence: r.confidence, category: r.category, description: r.description }));
           if (json) process.stdout.write(JSON.stringify({ ok: true, rules: rows }, null, 2) + '\n');
@@ -78,6 +82,7 @@ Examples:
         if (failOn !== 'none' && !SEVERITIES.includes(failOn)) throw new WardenError('WARDEN_E_USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')} or none.`, { where: '--fail-on' });
         const showProgress = opts.progress !== false && process.stderr.isTTY !== false;
         let lastNote = Date.now(); // quiet for the first second: short scans print nothing
+        const { scan, baselineOf, toSarif, formatText } = await scanner();
         const report = await scan(target, {
           ...(opts.rules ? { rulesDirs: opts.rules } : {}),
           disable,

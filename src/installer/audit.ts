@@ -1,13 +1,12 @@
-import { homedir } from 'node:os';
 import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { hasDrift } from '../core/tool-pin.js';
 import { discoverConfiguredServers, type ClientEnv } from './clients.js';
 import { auditConfiguredServer, type AuditedServer, type AuditSeverity } from './audit-config.js';
 import { checkFiles, checkTools, findInstalled, starterFor } from './run.js';
 import { isWardenError } from '../core/errors.js';
+import { DEFAULT_WARDEN_DIR } from './paths.js';
 
-export const DEFAULT_WARDEN_DIR = join(homedir(), '.warden');
 
 export interface AuditOptions {
   env: ClientEnv;
