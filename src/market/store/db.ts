@@ -111,7 +111,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
     handle = { db, dialect: 'sqlite', describe: file, readOne, close };
   }
   try {
-    if (opts.migrate !== false) await migrateToLatest(handle.db, handle.dialect);
+    if (opts.migrate !== false) await migrateToLatest(handle.db, handle.dialect, opts.pgSchema);
     else await sql`select 1`.execute(handle.db);
   } catch (err) {
     await handle.close().catch(() => undefined);

@@ -93,9 +93,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<void> {
+/**
+ * `pgSchema` must be given on PostgreSQL: kysely looks for its bookkeeping tables across all
+ * schemas, so without it a second market (or test run) in another schema of the same database
+ * would make it skip creating them here.
+ */
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, pgSchema?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider, migrationTableName: 'warden_migrations', migrationLockTableName: 'warden_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'warden_migrations',
+    migrationLockTableName: 'warden_migrations_lock',
+    ...(dialect === 'postgres' ? { migrationTableSchema: pgSchema ?? 'public' } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
