@@ -1,9 +1,8 @@
-import type { WardenErrorCode } from '../../core/errors.js';
+import type { WardenError, WardenErrorCode } from '../../core/errors.js';
 import type { DsseEnvelope } from '../../core/dsse.js';
 import type { DigestResult } from '../../core/digest.js';
 import type { ServerManifest } from '../../core/manifest.js';
 import type { ModuleRef } from '../../core/ref.js';
-import type { WardenError } from '../../core/errors.js';
 import type { Role } from '../trust/tokens.js';
 
 export type StepOutcome = 'pass' | 'review' | 'reject' | 'not-run' | 'skipped';
