@@ -22,6 +22,11 @@ const stdioServer = z.strictObject({
   env: z.record(envName, z.string()).default({}),
   /** Names of gateway environment variables passed through unchanged. Nothing else is. */
   envPassthrough: z.array(envName).max(128).default([]),
+  /**
+   * Run the server in the bubblewrap sandbox (docs/sandbox.md): `cwd` is then the only folder it
+   * may write, and the profile decides its network. Omit to spawn it directly.
+   */
+  sandbox: z.strictObject({ profile: z.enum(['no-network', 'loopback', 'registry-only']) }).optional(),
 });
 
 const httpServer = z.strictObject({

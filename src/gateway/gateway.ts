@@ -15,7 +15,7 @@ import { PinStore } from './pins/pin-store.js';
 import { Policy, type Decision } from './policy/authorize.js';
 import { Redactor, type RedactStats } from './redact/redactor.js';
 import { Session, type PendingCall, type SessionHost } from './session.js';
-import { directLauncher, launchSpec, type StdioLauncher } from './upstream/launcher.js';
+import { defaultLauncher, launchSpec, type StdioLauncher } from './upstream/launcher.js';
 import { UpstreamHttpTransport } from './upstream/http-transport.js';
 import { LaunchedStdioTransport } from './upstream/stdio-transport.js';
 
@@ -67,7 +67,7 @@ export class Gateway implements SessionHost {
   constructor(cfg: GatewayConfig, opts: GatewayOptions = {}) {
     this.cfg = cfg;
     this.now = opts.now ?? Date.now;
-    this.#launcher = opts.launcher ?? directLauncher;
+    this.#launcher = opts.launcher ?? defaultLauncher;
     this.#env = opts.env ?? process.env;
     this.upstreamTimeoutMs = cfg.limits.upstreamTimeoutSec * 1000;
     mkdirSync(cfg.stateDir, { recursive: true, mode: 0o700 });

@@ -5,7 +5,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError } from '../core/errors.js';
 import type { Principal } from './auth/principal.js';
 import { BoundedEventStore } from './event-store.js';
-import { toolHash } from './pins/tool-hash.js';
+import { toolHash } from '../core/tool-pin.js';
 
 type Id = string | number;
 type Msg = Record<string, unknown> & { id?: Id; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: unknown };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { WardenError } from '../../core/errors.js';
 import { JsonStateFile } from '../state-file.js';
-import { pinnedPart, toolHash } from './tool-hash.js';
+import { pinnedPart, toolHash } from '../../core/tool-pin.js';
 
 /**
  * Approved tool-definition hashes per server. `tofu` approves a tool the first time it is seen;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { StdioServerConfig } from '../config.js';
+import { launchSandboxed, type SandboxProfileName } from '../../sandbox/index.js';
 import { expandEnvRefs } from '../config.js';
 
 /**
@@ -15,11 +16,12 @@ export interface StdioLaunchSpec {
   args: string[];
   cwd: string | undefined;
   env: Record<string, string>;
+  sandbox?: { profile: SandboxProfileName } | undefined;
 }
 
 export interface StdioLauncher {
   readonly name: string;
-  launch(spec: StdioLaunchSpec): ChildProcess;
+  launch(spec: StdioLaunchSpec): ChildProcess | Promise<ChildProcess>;
 }
 
 /** The minimal environment every child gets besides its configured variables. */
@@ -43,8 +45,25 @@ export function launchSpec(cfg: StdioServerConfig, server: string, env: NodeJS.P
     args: cfg.args,
     cwd: cfg.cwd,
     env: buildChildEnv(cfg, server, env),
+    sandbox: cfg.sandbox,
   };
 }
+
+/**
+ * Runs servers configured with `sandbox` through the sandbox launcher (bubblewrap: only `cwd`
+ * writable, the profile's network, the same explicit environment; PATH is the sandbox's own),
+ * and the others directly.
+ */
+export const defaultLauncher: StdioLauncher = {
+  name: 'default',
+  async launch(spec) {
+    if (!spec.sandbox) return directLauncher.launch(spec);
+    if (!spec.cwd) throw new Error(`servers.${spec.server}: a sandboxed server needs "cwd", the folder it may write`);
+    const { PATH: _path, ...env } = spec.env;
+    const handle = await launchSandboxed({ command: spec.command, args: spec.args, profile: spec.sandbox.profile, moduleDir: spec.cwd, env, timeoutMs: 24 * 3600_000 });
+    return handle.child;
+  },
+};
 
 /** Spawns directly (no sandbox) with the allow-listed environment; stderr is piped to the gateway log. */
 export const directLauncher: StdioLauncher = {

@@ -34,15 +34,14 @@ export class LaunchedStdioTransport implements Transport {
     return this.#child?.pid;
   }
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
+    let child: ChildProcess;
+    try {
+      child = await this.#launcher.launch(this.#spec);
+    } catch (cause) {
+      throw new WardenError('WARDEN_E_GW_UPSTREAM', `Cannot start upstream ${this.#spec.server}: ${(cause as Error).message}`, { cause });
+    }
     return new Promise((resolve, reject) => {
-      let child: ChildProcess;
-      try {
-        child = this.#launcher.launch(this.#spec);
-      } catch (cause) {
-        reject(new WardenError('WARDEN_E_GW_UPSTREAM', `Cannot start upstream ${this.#spec.server}: ${(cause as Error).message}`, { cause }));
-        return;
-      }
       this.#child = child;
       child.once('error', (err) => {
         const e = new WardenError('WARDEN_E_GW_UPSTREAM', `Upstream ${this.#spec.server} failed: ${err.message}`, { cause: err });
@@ -50,7 +49,9 @@ export class LaunchedStdioTransport implements Transport {
         this.onerror?.(e);
         this.#finish();
       });
-      child.once('spawn', () => resolve());
+      // A launcher may hand over a child that has already spawned (the sandbox waits for it).
+      if (child.pid !== undefined) resolve();
+      else child.once('spawn', () => resolve());
       child.once('exit', () => this.#finish());
       child.stdin!.on('error', (err) => this.onerror?.(err));
       // Newline-delimited JSON-RPC. Parsed with JSON.parse and a shape check (the relay validates
