@@ -11,7 +11,7 @@ import { manifestRef } from '../core/manifest.js';
 import { formatModuleId, formatRef, parseModuleId, parseRef, validateVersion } from '../core/ref.js';
 import { writeFileAtomic } from '../core/sign-artifact.js';
 import { verifyArtifactEnvelope } from '../core/verify-release.js';
-import { verifyCountersignature } from '../market/trust/countersign.js';
+import { verifyCountersignature } from '../core/countersignature.js';
 import { addMarketOptions, marketClient, type MarketClientOptions } from './market-client.js';
 import { action, emit } from './output.js';
 

@@ -10,7 +10,7 @@ const naming = () => import('../naming/index.js');
 const namesFile = () => import('../naming/names-file.js');
 import { action, emit } from './output.js';
 
-/** The JSON a market answers on GET /api/v1/names/check?name=...&owner=... (a NameVerdict). */
+/** The JSON a market answers on GET /warden/v1/names/check?name=...&owner=... (a NameVerdict). */
 const verdictSchema = z.enum(['allow', 'review', 'block']);
 const reasonSchema = z.enum(REASON_CODES);
 const marketVerdictSchema = z.object({
@@ -38,7 +38,7 @@ const MARKET_MAX_BYTES = 1024 * 1024;
 async function checkAtMarket(base: string, name: string, owner: string | undefined): Promise<NameVerdict> {
   let url: URL;
   try {
-    url = new URL('api/v1/names/check', base.endsWith('/') ? base : `${base}/`);
+    url = new URL('warden/v1/names/check', base.endsWith('/') ? base : `${base}/`);
   } catch {
     throw new WardenError('WARDEN_E_USAGE', `--market "${base}" is not a URL; give e.g. https://market.example.org.`, { where: '--market' });
   }
@@ -104,7 +104,7 @@ export function registerNameCommands(program: Command): void {
     .description('Check a name against existing names (a names list or a market) and print the verdict.')
     .argument('<name>', 'the new name: org/name, @scope/name, an npm or a PyPI name')
     .option('--against <file>', 'names list to check against (one per line, optional name<TAB>weight, # comments)')
-    .option('--market <url>', 'ask a Warden market instead (GET <url>/api/v1/names/check)')
+    .option('--market <url>', 'ask a Warden market instead (GET <url>/warden/v1/names/check)')
     .option('--owner <org>', 'who publishes: near names of the same owner are allowed')
     .option('--policy <file>', 'name policy YAML for --against (default: the built-in policy, see `warden name policy`)')
     .addHelpText(

@@ -9,7 +9,7 @@ import { auditHead, readAudit } from './store/repo.js';
 import { verifyChainSegment, type ChainProblem } from './trust/audit-chain.js';
 import { GENESIS_HASH } from './store/migrations.js';
 import { releaseAuditPayload } from './publish.js';
-import { verifyCountersignature } from './trust/countersign.js';
+import { verifyCountersignature } from '../core/countersignature.js';
 
 export interface AuditReport {
   ok: boolean;

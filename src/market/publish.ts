@@ -11,7 +11,7 @@ import { checkName } from './orgs.js';
 import { actorOf } from './auth.js';
 import { getRelease, lockHead, refreshLatest, writeAudit, type ReleaseRow } from './store/repo.js';
 import { linkEntry } from './trust/audit-chain.js';
-import { countersign, type ReleasePredicate } from './trust/countersign.js';
+import { countersign, type ReleasePredicate } from '../core/countersignature.js';
 
 export interface PublishInput {
   artifact: Buffer;

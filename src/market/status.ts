@@ -5,7 +5,7 @@ import type { Principal } from './pipeline/types.js';
 import { actorOf, requireRole } from './auth.js';
 import { getRelease, lockHead, refreshLatest, writeAudit, type ReleaseRow } from './store/repo.js';
 import { linkEntry } from './trust/audit-chain.js';
-import { countersign, type ReleasePredicate } from './trust/countersign.js';
+import { countersign, type ReleasePredicate } from '../core/countersignature.js';
 import { releaseAuditPayload } from './publish.js';
 import type { StepResult } from './pipeline/types.js';
 

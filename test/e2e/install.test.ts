@@ -270,6 +270,16 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     expect(existsSync(join(dir, 'modules', 'acme', 'script-attack', '1.0.0', 'attack-results.json'))).toBe(false);
   }, 120_000);
 
+  it('warden name check --market asks the real market\'s naming engine', () => {
+    const squat = w(['name', 'check', 'acrne/echo', '--market', market.url]);
+    expect(squat.status, squat.stdout + squat.stderr).toBe(1);
+    expect(['review', 'block']).toContain(squat.json.verdict);
+    expect(squat.json.matches.map((m: { existing: string }) => m.existing)).toContain('acme/echo');
+    const own = w(['name', 'check', 'acme/echo-extra-tools', '--owner', 'acme', '--market', market.url]);
+    expect(own.status, own.stdout + own.stderr).toBe(0);
+    expect(own.json.verdict).toBe('allow');
+  });
+
   it('a rug pull: a changed tool description stops warden run, audit reports it, approve records it', () => {
     const fancy = { ECHO_MODE: 'fancy' };
     const run = warden(['--json', 'run', 'acme/echo', '--dir', dirA()], { env: { ...env(), ...fancy }, input: '' });

@@ -11,7 +11,7 @@ import { packModule } from '../../src/core/pack.js';
 import { signArtifact } from '../../src/core/sign-artifact.js';
 import { digestBytes } from '../../src/core/digest.js';
 import { parseEnvelope } from '../../src/core/dsse.js';
-import { verifyCountersignature } from '../../src/market/trust/countersign.js';
+import { verifyCountersignature } from '../../src/core/countersignature.js';
 
 const N = 50;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { sha256Hex } from '../../src/core/digest.js';
 import { parseEnvelope } from '../../src/core/dsse.js';
 import { generateEd25519 } from '../../src/core/keys.js';
-import { verifyCountersignature } from '../../src/market/trust/countersign.js';
+import { verifyCountersignature } from '../../src/core/countersignature.js';
 import { verifyAudit } from '../../src/market/audit-verify.js';
 import { splitToken } from '../../src/market/trust/tokens.js';
 import { buildMarketApp } from '../../src/market/http/app.js';

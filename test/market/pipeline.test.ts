@@ -5,7 +5,7 @@ import { checkNamePolicy, checkRating, checkScan, checkTokenOrg, checkVersionImm
 import { decide } from '../../src/market/pipeline/run.js';
 import { DEFAULT_POLICY, type PublishFacts, type ScanSummary, type StepResult } from '../../src/market/pipeline/types.js';
 import { compareSemver, pickLatest } from '../../src/market/store/semver.js';
-import { canonicalJson } from '../../src/market/trust/canonical-json.js';
+import { canonicalJson } from '../../src/core/canonical-json.js';
 import { linkEntry, verifyChainSegment } from '../../src/market/trust/audit-chain.js';
 import { GENESIS_HASH } from '../../src/market/store/migrations.js';
 

@@ -103,7 +103,7 @@ describe('warden name check --market', () => {
       const u = new URL(req.url ?? '/', 'http://x');
       const name = u.searchParams.get('name');
       res.setHeader('content-type', 'application/json');
-      if (u.pathname !== '/api/v1/names/check') return void res.writeHead(404).end('{"title":"not found"}');
+      if (u.pathname !== '/warden/v1/names/check') return void res.writeHead(404).end('{"title":"not found"}');
       if (name === 'garbage') return void res.end('{"verdict":"maybe"}');
       if (name === 'bad name') return void res.writeHead(400).end('{"title":"bad","detail":"the name has white space","status":400}');
       const verdict = name === 'l0dash' ? 'block' : 'allow';
@@ -124,7 +124,7 @@ describe('warden name check --market', () => {
     const r = await run(['--json', 'name', 'check', 'l0dash', '--market', base, '--owner', 'acme']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out).reasons).toEqual(['NAME_SKELETON']);
-    expect(seen.at(-1)).toBe('/api/v1/names/check?name=l0dash&owner=acme');
+    expect(seen.at(-1)).toBe('/warden/v1/names/check?name=l0dash&owner=acme');
     expect((await run(['name', 'check', 'fine', '--market', `${base}/`])).code).toBe(0);
   });
 

@@ -155,13 +155,16 @@ export function registerReadRoutes(app: FastifyInstance, ctx: MarketContext): vo
     },
   );
 
-  app.get<{ Querystring: { name: string } }>(
+  /** `warden name check --market`: the naming verdict for a would-be `org/name` (owner defaults to its org). */
+  app.get<{ Querystring: { name: string; owner?: string } }>(
     '/warden/v1/names/check',
-    { schema: { querystring: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: S.serverName } }, response: { 200: looseObject } } },
+    { schema: { querystring: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: S.serverName, owner: S.org } }, response: { 200: looseObject } } },
     async (req) => {
       const id = parseModuleId(req.query.name, 'name');
-      const r = await checkName(ctx, formatModuleId(id), id.org);
-      return { name: formatModuleId(id), ...r };
+      const r = await checkName(ctx, formatModuleId(id), req.query.owner ?? id.org);
+      if (r.status !== 'ran') throw new WardenError('WARDEN_E_MARKET_STEP_UNAVAILABLE', `The naming engine did not run: ${r.reason}.`);
+      const reasons = [...new Set(r.matches.flatMap((m) => ((m as { reasons?: string[] }).reasons ?? [])))];
+      return { name: formatModuleId(id), verdict: r.verdict, matches: r.matches, reasons, explanation: r.explanation };
     },
   );
 

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../../core/digest.js';
 import { constantTimeEqual } from '../../core/secure-compare.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../core/canonical-json.js';
 
 /** One link of the append-only audit log. `hash` covers every other field, `prev` chains it. */
 export interface AuditEntry {
