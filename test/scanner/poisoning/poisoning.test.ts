@@ -209,6 +209,7 @@ describe('claimsReadOnly', () => {
 // The labelled corpus (../shared/data/tool-descriptions.jsonl). Floors sit under the figures
 // bench/scanner-quality.mjs reports (bench/README.md); the benchmark is the place for the numbers.
 const corpus = join(process.cwd(), '..', 'shared', 'data', 'tool-descriptions.jsonl');
+if (!existsSync(corpus)) console.log(`skipped labelled-corpus floors: ${corpus} is not present (shared/ beside the checkout)`);
 describe.skipIf(!existsSync(corpus))('labelled corpus', () => {
   it('keeps precision and recall on tool_description rows above their floors', () => {
     const rows = readFileSync(corpus, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
