@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WardenError, ioError } from '../core/errors.js';
 import { readPrivateKeyFile, readPublicKeyFile, writeNewKeyPair } from '../core/key-files.js';
@@ -7,28 +7,15 @@ import { packModule } from '../core/pack.js';
 import { signArtifact, writeFileAtomic } from '../core/sign-artifact.js';
 import { parseEnvelope, ENVELOPE_LIMITS } from '../core/dsse.js';
 import { digestFile } from '../core/digest.js';
+import { checkInputFile, readInputFile } from '../core/input-file.js';
 import { assertSubjectIs, verifyArtifactEnvelope } from '../core/verify-release.js';
 import { readArtifactManifest } from '../core/artifact-manifest.js';
 import { manifestRef } from '../core/manifest.js';
 import { formatRef, parseRef } from '../core/ref.js';
 import { action, emit, warn } from './output.js';
 
-async function requireNonEmptyFile(path: string, what: string): Promise<void> {
-  let st;
-  try {
-    st = await stat(path);
-  } catch (err) {
-    throw ioError(`read the ${what}`, path, err);
-  }
-  if (!st.isFile()) throw new WardenError('WARDEN_E_IO', `${path} is not a file; give the ${what}.`, { where: path });
-  if (st.size === 0) throw new WardenError('WARDEN_E_INPUT_EMPTY', `The ${what} ${path} is empty (0 bytes); give the file written by Warden.`, { where: path });
-}
-
 async function readEnvelopeFile(path: string) {
-  await requireNonEmptyFile(path, 'signature envelope');
-  const st = await stat(path);
-  if (st.size > ENVELOPE_LIMITS.maxBytes) throw new WardenError('WARDEN_E_INPUT_TOO_LARGE', `The signature file ${path} is over ${ENVELOPE_LIMITS.maxBytes} bytes.`, { where: path });
-  return parseEnvelope(await readFile(path), path);
+  return parseEnvelope(await readInputFile(path, 'signature envelope', ENVELOPE_LIMITS.maxBytes), path);
 }
 
 export function registerDevelopCommands(program: Command): void {
@@ -111,7 +98,7 @@ Example:
     )
     .action(
       action(async (artifact: string, opts: { key: string; ref?: string; out?: string; force?: boolean }, cmd: Command) => {
-        await requireNonEmptyFile(artifact, 'artifact');
+        await checkInputFile(artifact, 'artifact');
         const key = await readPrivateKeyFile(opts.key);
         const res = await signArtifact(artifact, key, opts.ref);
         const out = opts.out ?? `${artifact}.dsse.json`;
@@ -142,7 +129,7 @@ Example:
     .action(
       action(async (artifact: string, opts: { sig: string; pub: string; ref?: string }, cmd: Command) => {
         const expectedRef = opts.ref ? parseRef(opts.ref, '--ref') : undefined;
-        await requireNonEmptyFile(artifact, 'artifact');
+        await checkInputFile(artifact, 'artifact');
         const envelope = await readEnvelopeFile(opts.sig);
         const key = await readPublicKeyFile(opts.pub);
         const digests = await digestFile(artifact);

@@ -1,33 +1,17 @@
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WardenError, ioError } from './errors.js';
+import { readInputFile } from './input-file.js';
 import { generateEd25519, parsePrivateKey, parsePublicKey, type PrivateKeyInfo, type PublicKeyInfo } from './keys.js';
 
 const MAX_KEY_FILE = 16 * 1024;
 
-async function readSmallFile(path: string, what: string): Promise<string> {
-  let st;
-  try {
-    st = await stat(path);
-  } catch (err) {
-    throw ioError(`read the ${what}`, path, err);
-  }
-  if (!st.isFile()) throw new WardenError('WARDEN_E_IO', `${path} is not a file; give the ${what} file.`, { where: path });
-  if (st.size === 0) throw new WardenError('WARDEN_E_INPUT_EMPTY', `The ${what} file ${path} is empty.`, { where: path });
-  if (st.size > MAX_KEY_FILE) throw new WardenError('WARDEN_E_INPUT_TOO_LARGE', `The ${what} file ${path} is over ${MAX_KEY_FILE} bytes; it is not a key.`, { where: path });
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw ioError(`read the ${what}`, path, err);
-  }
-}
-
 export async function readPublicKeyFile(path: string): Promise<PublicKeyInfo> {
-  return parsePublicKey(await readSmallFile(path, 'public key'), path);
+  return parsePublicKey((await readInputFile(path, 'public key', MAX_KEY_FILE)).toString('utf8'), path);
 }
 
 export async function readPrivateKeyFile(path: string): Promise<PrivateKeyInfo> {
-  return parsePrivateKey(await readSmallFile(path, 'private key'), path);
+  return parsePrivateKey((await readInputFile(path, 'private key', MAX_KEY_FILE)).toString('utf8'), path);
 }
 
 export interface KeygenResult {

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../helpers/codes.js';
 import { generateEd25519, parsePrivateKey, parsePublicKey, keyidOf } from '../../src/core/keys.js';
 import { pae, parseEnvelope, signEnvelope, verifyEnvelope, IN_TOTO_PAYLOAD_TYPE } from '../../src/core/dsse.js';
 import { buildStatement, parseStatement, WARDEN_PUBLISH_PREDICATE, WARDEN_RELEASE_PREDICATE } from '../../src/core/statement.js';
 import { verifyArtifactEnvelope } from '../../src/core/verify-release.js';
 import { digestBytes } from '../../src/core/digest.js';
 import { generateKeyPairSync, createHash } from 'node:crypto';
-import { WardenError } from '../../src/core/errors.js';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WardenError);
-    return (err as WardenError).code;
-  }
-  return undefined;
-}
 
 const alice = generateEd25519();
 const mallory = generateEd25519();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asyncCodeOf } from '../helpers/codes.js';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,15 +10,6 @@ import { WardenError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 import { makeModule } from '../helpers/module.js';
 
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WardenError);
-    return (err as WardenError).code;
-  }
-  return undefined;
-}
 
 async function entries(file: string): Promise<Array<{ path: string; mode: number; uid: number; gid: number; mtime: number; type: string }>> {
   const out: Array<{ path: string; mode: number; uid: number; gid: number; mtime: number; type: string }> = [];
@@ -107,7 +99,7 @@ describe('pack refuses bad modules and writes nothing', () => {
     const dir = makeModule(join(root, 'link'));
     symlinkSync('/etc/passwd', join(dir, 'passwd'));
     const out = join(root, 'link.tgz');
-    expect(await codeOf(packModule(dir, { out }))).toBe('WARDEN_E_PACK_LINK');
+    expect(await asyncCodeOf(packModule(dir, { out }))).toBe('WARDEN_E_PACK_LINK');
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(root).filter((f) => f.includes('link.tgz'))).toEqual([]); // no temp file left
   });
@@ -115,7 +107,7 @@ describe('pack refuses bad modules and writes nothing', () => {
   it('a FIFO', async () => {
     const dir = makeModule(join(root, 'fifo'));
     execFileSync('mkfifo', [join(dir, 'pipe')]);
-    expect(await codeOf(packModule(dir, { out: join(root, 'fifo.tgz') }))).toBe('WARDEN_E_PACK_SPECIAL');
+    expect(await asyncCodeOf(packModule(dir, { out: join(root, 'fifo.tgz') }))).toBe('WARDEN_E_PACK_SPECIAL');
     expect(existsSync(join(root, 'fifo.tgz'))).toBe(false);
   });
 
@@ -123,19 +115,19 @@ describe('pack refuses bad modules and writes nothing', () => {
     const dir = join(root, 'nomanifest');
     mkdirSync(dir);
     writeFileSync(join(dir, 'index.js'), '');
-    expect(await codeOf(packModule(dir, { out: join(root, 'nm.tgz') }))).toBe('WARDEN_E_MANIFEST_MISSING');
+    expect(await asyncCodeOf(packModule(dir, { out: join(root, 'nm.tgz') }))).toBe('WARDEN_E_MANIFEST_MISSING');
     expect(existsSync(join(root, 'nm.tgz'))).toBe(false);
   });
 
   it('an invalid server.json name', async () => {
     const dir = makeModule(join(root, 'badname'), { name: 'Acme/Hello' });
-    expect(await codeOf(packModule(dir, { out: join(root, 'bn.tgz') }))).toBe('WARDEN_E_MANIFEST_INVALID');
+    expect(await asyncCodeOf(packModule(dir, { out: join(root, 'bn.tgz') }))).toBe('WARDEN_E_MANIFEST_INVALID');
   });
 
   it('too many files', async () => {
     const dir = makeModule(join(root, 'many'));
     for (let i = 0; i < 5; i++) writeFileSync(join(dir, `f${i}.txt`), '');
-    expect(await codeOf(packModule(dir, { out: join(root, 'many.tgz'), limits: { maxFiles: 4 } }))).toBe('WARDEN_E_INPUT_TOO_LARGE');
+    expect(await asyncCodeOf(packModule(dir, { out: join(root, 'many.tgz'), limits: { maxFiles: 4 } }))).toBe('WARDEN_E_INPUT_TOO_LARGE');
     expect(existsSync(join(root, 'many.tgz'))).toBe(false);
   });
 });

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../helpers/codes.js';
+import type { WardenError } from '../../src/core/errors.js';
 import { formatRef, parseModuleId, parseRef } from '../../src/core/ref.js';
-import { WardenError } from '../../src/core/errors.js';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WardenError);
-    expect((err as WardenError).message.length).toBeGreaterThan(10);
-    return (err as WardenError).code;
-  }
-  return undefined;
-}
 
 describe('module references', () => {
   it.each([

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../helpers/codes.js';
 import { generateEd25519, parsePrivateKey, parsePublicKey } from '../../src/core/keys.js';
 import { signEnvelope, IN_TOTO_PAYLOAD_TYPE } from '../../src/core/dsse.js';
 import { buildStatement, WARDEN_PUBLISH_PREDICATE } from '../../src/core/statement.js';
 import { countersign, type ReleasePredicate } from '../../src/core/countersignature.js';
 import { digestBytes } from '../../src/core/digest.js';
 import { verifyReleaseBundle, type ReleaseBundle, type InstallPolicy } from '../../src/installer/verify-bundle.js';
-import { WardenError } from '../../src/core/errors.js';
 
 const marketPair = generateEd25519();
 const pubPair = generateEd25519();
@@ -41,15 +41,6 @@ function bundle(over: Partial<ReleaseBundle> = {}): ReleaseBundle {
 }
 const policy: InstallPolicy = { marketKeys: [parsePublicKey(marketPair.publicPem)] };
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WardenError);
-    return (err as WardenError).code;
-  }
-  return undefined;
-}
 
 describe('verifying a release bundle before extraction', () => {
   it('accepts a release vouched for by the market and signed by a registered key', () => {
