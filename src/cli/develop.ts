@@ -9,6 +9,7 @@ import { parseEnvelope, ENVELOPE_LIMITS } from '../core/dsse.js';
 import { digestFile } from '../core/digest.js';
 import { checkInputFile, readInputFile } from '../core/input-file.js';
 import { assertSubjectIs, verifyArtifactEnvelope } from '../core/verify-release.js';
+import { verifyCountersignature } from '../core/countersignature.js';
 import { readArtifactManifest } from '../core/artifact-manifest.js';
 import { manifestRef } from '../core/manifest.js';
 import { formatRef, parseRef } from '../core/ref.js';
@@ -115,6 +116,8 @@ Example:
     .requiredOption('--sig <file>', 'the DSSE envelope (.dsse.json)')
     .requiredOption('--pub <file>', 'the public key you trust for this module (.pub.pem)')
     .option('--ref <org/name@version>', 'the module you expect; the signature must name exactly this')
+    .option('--countersig <file>', 'also require the market\'s countersignature (from `warden market fetch`)')
+    .option('--market-pub <file>', 'the market public key you trust (with --countersig)')
     .addHelpText(
       'after',
       `
@@ -122,12 +125,19 @@ Checks, in order: envelope shape → payload type → signed by the given key �
 statement names --ref → the artifact's sha256 and sha512 equal the signed digests → (without
 --ref) the artifact's server.json names the signed ref. Exit 0 only when all pass; exit 1 with
 the failing check's code (WARDEN_E_SIG_MISMATCH, WARDEN_E_DIGEST_MISMATCH, ...) otherwise.
+With --countersig and --market-pub it also requires the market's countersignature over the same
+ref and digests, naming the publisher key that verified (WARDEN_E_MARKET_COUNTERSIG otherwise).
 
-Example:
-  $ warden verify weather.tgz --sig weather.tgz.dsse.json --pub acme.pub.pem --ref acme/weather@1.0.0`,
+Examples:
+  $ warden verify weather.tgz --sig weather.tgz.dsse.json --pub acme.pub.pem --ref acme/weather@1.0.0
+  $ warden verify weather.tgz --sig weather.tgz.dsse.json --pub acme.pub.pem \\
+      --countersig weather.tgz.countersig.json --market-pub market.pub.pem`,
     )
     .action(
-      action(async (artifact: string, opts: { sig: string; pub: string; ref?: string }, cmd: Command) => {
+      action(async (artifact: string, opts: { sig: string; pub: string; ref?: string; countersig?: string; marketPub?: string }, cmd: Command) => {
+        if (Boolean(opts.countersig) !== Boolean(opts.marketPub)) {
+          throw new WardenError('WARDEN_E_USAGE', '--countersig and --market-pub go together: the countersignature is checked with the market key you trust.', { where: opts.countersig ? '--market-pub' : '--countersig' });
+        }
         const expectedRef = opts.ref ? parseRef(opts.ref, '--ref') : undefined;
         await checkInputFile(artifact, 'artifact');
         const envelope = await readEnvelopeFile(opts.sig);
@@ -140,8 +150,15 @@ Example:
           assertSubjectIs(verified.statement, manifestRef(manifest), artifact);
         }
         const subject = verified.statement.subject[0]!;
-        const json = { ok: true, ref: subject.name, keyid: verified.keyid, sha256: digests.sha256, sha512: digests.sha512 };
-        emit(cmd.optsWithGlobals(), json, () => `verified ${json.ref}\nkeyid    ${json.keyid}\nsha256   ${json.sha256}`);
+        let market: { keyid: string; logIndex: number; rating: string | null } | undefined;
+        if (opts.countersig && opts.marketPub) {
+          const marketKey = await readPublicKeyFile(opts.marketPub);
+          const counter = await readEnvelopeFile(opts.countersig);
+          const rel = verifyCountersignature(counter, digests, { marketKey, expectedRef: parseRef(subject.name), publisherKeyid: verified.keyid }, opts.countersig);
+          market = { keyid: rel.marketKeyid, logIndex: rel.predicate.logIndex, rating: rel.predicate.rating };
+        }
+        const json = { ok: true, ref: subject.name, keyid: verified.keyid, sha256: digests.sha256, sha512: digests.sha512, ...(market ? { market } : {}) };
+        emit(cmd.optsWithGlobals(), json, () => `verified ${json.ref}\nkeyid    ${json.keyid}\nsha256   ${json.sha256}${market ? `\nmarket   ${market.keyid} (log index ${market.logIndex})` : ''}`);
       }),
     );
 }

@@ -116,6 +116,12 @@ describe.each(BACKENDS)('market e2e with the built CLI on $name', ({ name, skip 
     const art = f.json.files.artifact;
     const v = w(['verify', art, '--sig', f.json.files.envelope, '--pub', keys('acme').pub, '--ref', 'acme/hello@1.0.0']);
     expect(v.status, v.stderr).toBe(0);
+    // `warden verify` with the publisher key AND the market's countersignature.
+    const both = w(['verify', art, '--sig', f.json.files.envelope, '--pub', keys('acme').pub, '--countersig', f.json.files.countersignature, '--market-pub', f.json.files.marketKey]);
+    expect(both.status, both.stderr).toBe(0);
+    expect(both.json.market).toMatchObject({ logIndex: expect.any(Number) });
+    expectRefused(w(['verify', art, '--sig', f.json.files.envelope, '--pub', keys('acme').pub, '--countersig', f.json.files.countersignature, '--market-pub', keys('acme').pub]), 'WARDEN_E_MARKET_COUNTERSIG');
+    expectRefused(w(['verify', art, '--sig', f.json.files.envelope, '--pub', keys('acme').pub, '--countersig', f.json.files.countersignature]), 'WARDEN_E_USAGE');
     const vr = w(['market', 'verify-release', art, '--pub', keys('acme').pub, '--market-pub', f.json.files.marketKey]);
     expect(vr.status, vr.stderr).toBe(0);
     expect(vr.json).toMatchObject({ ok: true, ref: 'acme/hello@1.0.0', logIndex: expect.any(Number) });
