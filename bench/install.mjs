@@ -65,6 +65,10 @@ try {
   if (JSON.parse(pub.stdout).error?.code === 'WARDEN_E_MARKET_HELD') w(['review', 'approve', 'acme/hello@1.0.0', '--reason', 'bench'], { ...env, WARDEN_TOKEN: admin });
   else if (pub.status !== 0) throw new Error(`publish failed: ${pub.stdout}${pub.stderr}`);
 
+  if (process.env.WARDEN_BENCH_PAUSE) {
+    say(`market at ${url}; paused (WARDEN_BENCH_PAUSE)`);
+    await new Promise((r) => setTimeout(r, Number(process.env.WARDEN_BENCH_PAUSE)));
+  }
   const results = { npmCold: [], npmWarm: [], wardenCold: [], wardenWarm: [] };
   for (let r = 0; r < RUNS; r++) {
     say(`run ${r + 1}/${RUNS} ...`);
