@@ -19,6 +19,18 @@ const WALK_KEYS: Record<string, readonly string[]> = Object.fromEntries(
   Object.entries(visitorKeys as Record<string, string[]>).map(([t, keys]) => [t, TYPE_ONLY.has(t) ? [] : keys.filter((k) => !TYPE_KEYS.has(k))]),
 );
 
+/** Calls `visit` on each code-bearing child of an oxc node (arrays flattened, nulls skipped). */
+function forEachChild(n: Node, visit: (child: Node) => void): void {
+  const keys = WALK_KEYS[n.type];
+  if (!keys) return;
+  for (const k of keys) {
+    const v = n[k];
+    if (Array.isArray(v)) {
+      for (const x of v) if (x) visit(x);
+    } else if (v && typeof v === 'object') visit(v);
+  }
+}
+
 const SUMMARY_NODE_CAP = 400;
 const STRING_FACT_MIN = 8;
 const COMPARE_OPS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=']);
@@ -194,13 +206,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
           visit(n.value);
           return;
         default: {
-          const keys = WALK_KEYS[n.type];
-          if (!keys) return;
-          for (const k of keys) {
-            const v = n[k];
-            if (Array.isArray(v)) for (const x of v) visit(x);
-            else if (v && typeof v === 'object') visit(v);
-          }
+          forEachChild(n, visit);
         }
       }
     };
@@ -388,13 +394,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         if (Array.isArray(v)) found.push(...v);
         return;
       }
-      const keys = WALK_KEYS[n.type];
-      if (!keys) return;
-      for (const k of keys) {
-        const v = n[k];
-        if (Array.isArray(v)) for (const x of v) visit(x);
-        else if (v && typeof v === 'object') visit(v);
-      }
+      forEachChild(n, visit);
     };
     visit(fn);
     for (const t of found) {
@@ -433,14 +433,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   };
 
   const visitChildren = (n: Node): void => {
-    const keys = WALK_KEYS[n.type];
-    if (!keys) return;
-    for (const k of keys) {
-      const v = n[k];
-      if (Array.isArray(v)) {
-        for (const x of v) if (x) visit(x);
-      } else if (v && typeof v === 'object') visit(v);
-    }
+    forEachChild(n, visit);
   };
 
   const withGuard = (g: GuardRef<Node>, fn: () => void): void => {
