@@ -52,6 +52,7 @@ export function registerInstallCommands(program: Command): void {
     .option('--allow-downgrade', 'allow a version older than one installed or seen as latest')
     .addOption(new Option('--profile <profile>', 'network the server gets when it runs').choices(PROFILES).default('no-network'))
     .option('--allow-unsandboxed', 'degraded mode where bubblewrap is missing (no confinement, scripts refused)')
+    .addOption(new Option('--deps-network <net>', 'network for installing dependencies: the npm registry only, or none (vendored/cached deps only)').choices(['registry', 'none']).default('registry'))
     .addHelpText(
       'after',
       `
@@ -68,7 +69,7 @@ Examples:
   $ warden install acme/weather@1.2.0 --client claude-desktop --client vscode`,
     )
     .action(
-      action(async (refText: string, opts: { market?: string; dir: string; marketKey?: string; client?: string[]; scope: ClientScope; project: string; allowScripts?: boolean; allowDowngrade?: boolean; profile: string; allowUnsandboxed?: boolean }, cmd: Command) => {
+      action(async (refText: string, opts: { market?: string; dir: string; marketKey?: string; client?: string[]; scope: ClientScope; project: string; allowScripts?: boolean; allowDowngrade?: boolean; profile: string; allowUnsandboxed?: boolean; depsNetwork: 'registry' | 'none' }, cmd: Command) => {
         const ref = parseRef(refText, '<ref>');
         const clients = (opts.client ?? []).map(parseClientId);
         const dir = resolve(opts.dir);
@@ -82,6 +83,7 @@ Examples:
           allowDowngrade: opts.allowDowngrade,
           runProfile: opts.profile as 'no-network',
           allowUnsandboxed: opts.allowUnsandboxed,
+          depsNetwork: opts.depsNetwork,
           progress: cmd.optsWithGlobals().json ? undefined : (m) => note(`… ${m}`),
         });
         const wired: Array<{ client: ClientId; file: string; backup?: string }> = [];

@@ -32,6 +32,12 @@ export interface InstallOptions {
   runProfile?: SandboxProfileName;
   /** Degraded mode where bubblewrap is missing: env cleared, scripts refused, no confinement. */
   allowUnsandboxed?: boolean;
+  /**
+   * Network for dependency installation: `registry` (default: the npm registry through the
+   * allow-list proxy, nothing else) or `none` (no network; dependencies must be vendored in the
+   * artifact or already in Warden's cache).
+   */
+  depsNetwork?: 'registry' | 'none';
   progress?: (message: string) => void;
 }
 
@@ -133,19 +139,25 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     const launch = moduleLaunch(manifest);
     const pkg = await packageJsonFacts(staging);
     const runScripts = Boolean(opts.allowScripts && pkg && pkg.installScripts.length > 0);
-    if (pkg && (pkg.hasDeps || runScripts)) {
+    // A module packed with its node_modules (`warden pack --include-deps`) brings its dependencies,
+    // signed with it: nothing is fetched.
+    const vendored = await lstat(join(staging, 'node_modules')).then((st) => st.isDirectory(), () => false);
+    const offline = opts.depsNetwork === 'none';
+    if (vendored && pkg?.hasDeps) say('dependencies are vendored in the artifact; nothing to download');
+    if (pkg && ((pkg.hasDeps && !vendored) || runScripts)) {
       say(`installing dependencies in the sandbox (${runScripts ? `scripts allowed: ${pkg.installScripts.join(', ')}` : 'scripts disabled'})`);
       // A persistent npm cache makes repeat installs fast; it is only shared when no package code
       // runs (scripts off), so a hostile install script can never poison it for later installs.
       const cacheHome = runScripts ? undefined : join(opts.dir, 'cache', 'home');
       if (cacheHome) await mkdir(cacheHome, { recursive: true });
       // With the cache, --prefer-offline skips revalidating what the lockfile's integrity pins anyway.
-      const npmArgs = [pkg.hasLockfile ? 'ci' : 'install', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier', ...(runScripts ? [] : ['--ignore-scripts']), ...(cacheHome && pkg.hasLockfile ? ['--prefer-offline'] : [])];
+      const npmArgs = [pkg.hasLockfile && !vendored ? 'ci' : 'install', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier', ...(runScripts ? [] : ['--ignore-scripts']), ...(offline ? ['--offline'] : cacheHome && pkg.hasLockfile ? ['--prefer-offline'] : [])];
+      const needsRegistry = pkg.hasDeps && !vendored && !offline;
       const res = await runSandboxed({
         command: 'npm',
         args: npmArgs,
-        profile: pkg.hasDeps ? 'registry-only' : 'no-network',
-        registry: pkg.hasDeps ? await npmRegistry() : undefined,
+        profile: needsRegistry ? 'registry-only' : 'no-network',
+        registry: needsRegistry ? await npmRegistry() : undefined,
         moduleDir: staging,
         runsInstallScripts: runScripts,
         homeDir: cacheHome,
@@ -153,7 +165,8 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
         timeoutMs: 10 * 60_000,
       });
       if (res.code !== 0) {
-        throw new WardenError('WARDEN_E_INSTALL_DEPS', `Dependency installation failed in the sandbox (exit ${res.code}): ${res.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`, { where: 'npm' });
+        const hint = offline ? ' With --deps-network none, dependencies must be vendored in the artifact (warden pack --include-deps) or already cached.' : '';
+        throw new WardenError('WARDEN_E_INSTALL_DEPS', `Dependency installation failed in the sandbox (exit ${res.code}): ${res.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 500)}.${hint}`, { where: 'npm' });
       }
     } else if (pkg && pkg.installScripts.length > 0) {
       say(`not running install scripts (${pkg.installScripts.join(', ')}): pass --allow-scripts to run them in the sandbox`);
@@ -180,7 +193,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
       files,
       tools: pinTools(tools),
       launch: { command: launch.command, args: launch.args, env: launch.envNames, transport: 'stdio' },
-      sandbox: { profile, installScripts: runScripts },
+      sandbox: { profile, installScripts: runScripts, deps: !pkg?.hasDeps ? 'none' : vendored ? 'vendored' : offline ? 'offline' : 'registry' },
       installedAt: new Date().toISOString(),
     };
     const previous = lock.modules[id];

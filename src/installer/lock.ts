@@ -31,7 +31,8 @@ export const lockEntrySchema = z.object({
   tools: z.array(z.object({ name: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
   /** How the server starts; `env` lists the variables it declared (the only ones passed in). */
   launch: z.object({ command: z.string(), args: z.array(z.string()), env: z.array(z.string()), transport: z.literal('stdio') }),
-  sandbox: z.object({ profile: z.string(), installScripts: z.boolean() }),
+  /** `deps`: how dependencies arrived: none needed, vendored in the artifact, offline cache, or the registry. */
+  sandbox: z.object({ profile: z.string(), installScripts: z.boolean(), deps: z.enum(['none', 'vendored', 'offline', 'registry']).optional() }),
   installedAt: z.string(),
   approvedAt: z.string().optional(),
 });

@@ -103,6 +103,18 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     publish('script-attack', 'acme/script-attack', '1.0.0', 'alice', (dir) =>
       writeFileSync(join(dir, 'attack-config.json'), JSON.stringify({ realHome: home, markerName: 'warden-pwned-marker', outsideDir: root, secretFile: join(home, '.ssh', 'id_rsa'), port: (tcp.address() as AddressInfo).port })),
     );
+    // Dependencies vendored in the artifact (pack --include-deps), and declared but not vendored.
+    const vend = makeModule(join(root, 'src', 'vendored'), { fixture: 'echo-raw', name: 'acme/vendored', version: '1.0.0' });
+    writeFileSync(join(vend, 'package.json'), JSON.stringify({ name: 'vendored', version: '1.0.0', private: true, dependencies: { 'tiny-dep': '1.0.0' } }));
+    mkdirSync(join(vend, 'node_modules', 'tiny-dep'), { recursive: true });
+    writeFileSync(join(vend, 'node_modules', 'tiny-dep', 'package.json'), JSON.stringify({ name: 'tiny-dep', version: '1.0.0', main: 'index.js' }));
+    writeFileSync(join(vend, 'node_modules', 'tiny-dep', 'index.js'), 'module.exports = 42;\n');
+    const vendTgz = join(root, 'vendored.tgz');
+    expect(w(['pack', vend, '--out', vendTgz, '--include-deps']).status).toBe(0);
+    const pv = w(['publish', vendTgz, '--key', keys('alice').priv], pub);
+    if (pv.json?.error?.code === 'WARDEN_E_MARKET_HELD') expect(w(['review', 'approve', 'acme/vendored@1.0.0', '--reason', 'reviewed in test'], admin).status).toBe(0);
+    else expect(pv.status, pv.stdout + pv.stderr).toBe(0);
+    publish('echo-raw', 'acme/needs-deps', '1.0.0', 'alice', (dir) => writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'needs-deps', version: '1.0.0', private: true, dependencies: { 'left-pad': '1.3.0' } })));
     expect(w(['status', 'set', 'acme/echo@0.9.0', 'taken-down', '--reason', 'malware found'], admin).status).toBe(0);
     const keyid = JSON.parse(w(['org', 'key', 'list', 'acme']).stdout).keys.find((k: { publicKeyPem: string }) => k.publicKeyPem === readFileSync(keys('retired').pub, 'utf8')).keyid;
     expect(w(['org', 'key', 'revoke', 'acme', keyid], admin).status).toBe(0);
@@ -246,7 +258,7 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     const dir = join(root, 'scripts');
     const r = w(['install', 'acme/script-attack@1.0.0', '--dir', dir, '--allow-scripts']);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.json.sandbox).toEqual({ profile: 'no-network', installScripts: true });
+    expect(r.json.sandbox).toEqual({ profile: 'no-network', installScripts: true, deps: 'none' });
     const results = JSON.parse(readFileSync(join(dir, 'modules', 'acme', 'script-attack', '1.0.0', 'attack-results.json'), 'utf8'));
     // The script really ran (it wrote its report inside its own folder) ...
     expect(results.userHome).toEqual({ ok: true, value: '/home/sandbox' });
@@ -268,6 +280,18 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.json.sandbox.installScripts).toBe(false);
     expect(existsSync(join(dir, 'modules', 'acme', 'script-attack', '1.0.0', 'attack-results.json'))).toBe(false);
+  }, 120_000);
+
+  it('--deps-network none: vendored dependencies install with no network; missing ones are refused', () => {
+    const dir = join(root, 'vendored');
+    const r = w(['install', 'acme/vendored@1.0.0', '--dir', dir, '--deps-network', 'none']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.json.sandbox).toMatchObject({ deps: 'vendored', installScripts: false });
+    const lock = JSON.parse(readFileSync(join(dir, 'warden.lock'), 'utf8'));
+    expect(Object.keys(lock.modules['acme/vendored'].files)).toContain('node_modules/tiny-dep/index.js');
+    const none = join(root, 'needs-deps');
+    expectRefused(w(['install', 'acme/needs-deps@1.0.0', '--dir', none, '--deps-network', 'none']), 'WARDEN_E_INSTALL_DEPS');
+    expectNothingInstalled(none);
   }, 120_000);
 
   it('warden name check --market asks the real market\'s naming engine', () => {
