@@ -12,8 +12,7 @@ import { registerSelfVerifyCommand } from './self-verify.js';
 export function buildProgram(): Command {
   const program = new Command('warden')
     .description(
-      'Security governance for MCP servers: sign and verify modules, check names, scan code, run a\n' +
-        'verifying market, install in a sandbox and gate servers at run time.',
+      'Security governance for MCP servers: sign and verify modules, check names, scan code, run a verifying market, install in a sandbox, and gate servers at run time.',
     )
     .version(WARDEN_VERSION, '-V, --version')
     .option('--json', 'print machine-readable JSON on stdout (errors too)')
@@ -21,7 +20,7 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 success; 1 the check ran and said no; 2 bad usage or input.\n' +
-        'Docs: docs/quickstart.md, docs/formats.md, docs/errors.md',
+        'Every verb has --help with examples. Docs: docs/quickstart.md, docs/formats.md, docs/errors.md',
     );
   program.exitOverride();
   registerDevelopCommands(program);
