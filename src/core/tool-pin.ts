@@ -49,3 +49,9 @@ export function diffToolPins(pinned: ToolPin[], current: ToolPin[]): ToolDrift {
 export function hasDrift(d: ToolDrift): boolean {
   return d.added.length + d.removed.length + d.changed.length > 0;
 }
+
+/** "changed a, b; added c" — at most `max` names per kind, for messages. */
+export function describeDrift(d: ToolDrift, max = 5): string {
+  const list = (xs: string[]) => xs.slice(0, max).join(', ') + (xs.length > max ? ` (+${xs.length - max})` : '');
+  return [d.changed.length ? `changed ${list(d.changed)}` : '', d.added.length ? `added ${list(d.added)}` : '', d.removed.length ? `removed ${list(d.removed)}` : ''].filter(Boolean).join('; ');
+}

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { hasDrift } from '../core/tool-pin.js';
+import { describeDrift, hasDrift } from '../core/tool-pin.js';
 import { discoverConfiguredServers, type ClientEnv } from './clients.js';
 import { auditConfiguredServer, type AuditedServer, type AuditSeverity } from './audit-config.js';
 import { checkFiles, checkTools, findInstalled, starterFor } from './run.js';
@@ -53,12 +53,12 @@ export async function auditMachine(opts: AuditOptions): Promise<AuditReport> {
       try {
         const m = await findInstalled(wardenDirOf(s.entry.args, opts.defaultDir), audited.wardenModule);
         const fd = await checkFiles(m);
-        if (fd.added.length + fd.removed.length + fd.changed.length > 0) {
-          audited.findings.push({ id: 'drift', severity: 'critical', message: `installed files changed since install: ${[...fd.changed, ...fd.added, ...fd.removed].slice(0, 5).join(', ')}` });
+        if (hasDrift(fd)) {
+          audited.findings.push({ id: 'drift', severity: 'critical', message: `installed files changed since install (${describeDrift(fd)})` });
         } else if (opts.probe !== false) {
           const { drift } = await checkTools(m, starterFor(m, { allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }));
           if (hasDrift(drift)) {
-            audited.findings.push({ id: 'drift', severity: 'critical', message: `tool definitions changed since pinned (changed: ${drift.changed.join(', ') || '-'}; added: ${drift.added.join(', ') || '-'}; removed: ${drift.removed.join(', ') || '-'}) — possible rug pull` });
+            audited.findings.push({ id: 'drift', severity: 'critical', message: `tool definitions changed since pinned (${describeDrift(drift)}) — possible rug pull` });
           }
         }
         if (opts.scanFolder) {

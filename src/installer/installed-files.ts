@@ -1,6 +1,7 @@
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { digestFile, sha256Hex } from '../core/digest.js';
+import type { ToolDrift } from '../core/tool-pin.js';
 
 /** Files up to this size are hashed from one read; larger ones are streamed. */
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
@@ -38,11 +39,8 @@ export async function hashTree(root: string): Promise<Record<string, string>> {
   return out;
 }
 
-export interface FileDrift {
-  added: string[];
-  removed: string[];
-  changed: string[];
-}
+/** Same shape as a tool drift, so `hasDrift` from core/tool-pin serves both. */
+export type FileDrift = ToolDrift;
 
 export function diffFiles(pinned: Record<string, string>, current: Record<string, string>): FileDrift {
   return {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { WardenError } from '../core/errors.js';
-import { diffToolPins, hasDrift, pinTools, type ToolDrift } from '../core/tool-pin.js';
+import { describeDrift, diffToolPins, hasDrift, pinTools, type ToolDrift } from '../core/tool-pin.js';
 import { parseModuleId, formatModuleId } from '../core/ref.js';
 import { isProfileName } from '../sandbox/index.js';
 import { readLock, writeLock, type LockEntry, type LockFile } from './lock.js';
@@ -30,11 +30,6 @@ export function starterFor(m: InstalledModule, opts: { allowUnsandboxed?: boolea
   return sandboxStarter({ command: m.entry.launch.command, args: m.entry.launch.args, moduleDir: m.dir, profile, passEnv: m.entry.launch.env, allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: opts.timeoutMs });
 }
 
-export interface DriftReport {
-  files: FileDrift;
-  tools?: ToolDrift;
-}
-
 export async function checkFiles(m: InstalledModule): Promise<FileDrift> {
   return diffFiles(m.entry.files, await hashTree(m.dir));
 }
@@ -46,13 +41,11 @@ export async function checkTools(m: InstalledModule, start: StartServer): Promis
 }
 
 function fileDriftError(m: InstalledModule, d: FileDrift): WardenError {
-  const parts = [d.changed.length && `changed ${d.changed.slice(0, 5).join(', ')}`, d.added.length && `added ${d.added.slice(0, 5).join(', ')}`, d.removed.length && `removed ${d.removed.slice(0, 5).join(', ')}`].filter(Boolean);
-  return new WardenError('WARDEN_E_DRIFT_FILES', `${m.entry.ref}: installed files differ from the lock (${parts.join('; ')}). Reinstall it, or review and run \`warden approve ${m.id} --files\`.`, { where: m.dir, details: { ...d } });
+  return new WardenError('WARDEN_E_DRIFT_FILES', `${m.entry.ref}: installed files differ from the lock (${describeDrift(d)}). Reinstall it, or review and run \`warden approve ${m.id} --files\`.`, { where: m.dir, details: { ...d } });
 }
 
 export function toolDriftError(m: InstalledModule, d: ToolDrift): WardenError {
-  const parts = [d.changed.length && `changed ${d.changed.join(', ')}`, d.added.length && `added ${d.added.join(', ')}`, d.removed.length && `removed ${d.removed.join(', ')}`].filter(Boolean);
-  return new WardenError('WARDEN_E_DRIFT_TOOLS', `${m.entry.ref}: tool definitions changed since they were pinned (${parts.join('; ')}). Review with \`warden approve ${m.id}\`.`, { where: m.id, details: { ...d } });
+  return new WardenError('WARDEN_E_DRIFT_TOOLS', `${m.entry.ref}: tool definitions changed since they were pinned (${describeDrift(d)}). Review with \`warden approve ${m.id}\`.`, { where: m.id, details: { ...d } });
 }
 
 export interface RunOptions {
@@ -73,13 +66,13 @@ export interface RunOptions {
 export async function runInstalled(opts: RunOptions): Promise<number> {
   const m = await findInstalled(opts.dir, opts.module);
   const files = await checkFiles(m);
-  if (files.added.length + files.removed.length + files.changed.length > 0) throw fileDriftError(m, files);
+  if (hasDrift(files)) throw fileDriftError(m, files);
   const start = starterFor(m, { allowUnsandboxed: opts.allowUnsandboxed });
   if (opts.preflight !== false) {
     const { drift } = await checkTools(m, starterFor(m, { allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }));
     if (hasDrift(drift)) throw toolDriftError(m, drift);
   }
-  const proc = (await start()) as Awaited<ReturnType<StartServer>> & { exited?: Promise<{ code: number | null }> };
+  const proc = await start();
   proc.stderr?.pipe(opts.stderr, { end: false });
   let blocked = false;
   startPinningProxy({
@@ -111,7 +104,7 @@ export interface ApproveResult {
 export async function approveInstalled(opts: { dir: string; module: string; files?: boolean; allowUnsandboxed?: boolean }): Promise<ApproveResult & { toolsNow: Array<Record<string, unknown>> }> {
   const m = await findInstalled(opts.dir, opts.module);
   const fileDrift = await checkFiles(m);
-  const filesChanged = fileDrift.added.length + fileDrift.removed.length + fileDrift.changed.length > 0;
+  const filesChanged = hasDrift(fileDrift);
   if (filesChanged && !opts.files) throw fileDriftError(m, fileDrift);
   const { drift, current, tools } = await checkTools(m, starterFor(m, { allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }));
   const changed = hasDrift(drift) || filesChanged;

@@ -25,6 +25,6 @@ export function sandboxStarter(s: ServerSandbox): StartServer {
       allowUnsandboxed: s.allowUnsandboxed,
       timeoutMs: s.timeoutMs ?? 24 * 3600_000,
     });
-    return { stdin: h.child.stdin!, stdout: h.child.stdout!, stderr: h.child.stderr, kill: () => h.kill(), exited: h.exited, started: h.started, sandboxed: h.sandboxed, warnings: h.warnings };
+    return { stdin: h.child.stdin!, stdout: h.child.stdout!, stderr: h.child.stderr, kill: () => h.kill(), exited: h.exited };
   };
 }

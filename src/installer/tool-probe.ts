@@ -19,6 +19,8 @@ export interface ServerProcess {
   stdout: Readable;
   stderr?: Readable | null;
   kill(): void;
+  /** Resolves when the process ends (the sandbox launcher's handle provides it). */
+  exited?: Promise<{ code: number | null }>;
 }
 
 export type StartServer = () => Promise<ServerProcess>;

@@ -28,7 +28,7 @@ export class NamingStep {
 
   static async load(): Promise<NamingStep> {
     try {
-      // @ts-ignore -- src/naming is built in parallel; when missing this import fails and is handled.
+      // Loaded lazily (it is heavy); a build without it still publishes, with the step recorded as not run.
       const mod = (await import('../../naming/index.js')) as { NameIndex?: unknown };
       if (typeof mod.NameIndex !== 'function') return new NamingStep(undefined, 'src/naming does not export NameIndex');
       return new NamingStep(mod.NameIndex as NameIndexCtor, undefined);
