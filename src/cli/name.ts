@@ -75,9 +75,9 @@ async function checkAtMarket(base: string, name: string, owner: string | undefin
 
 async function checkAgainstFile(file: string, name: string, owner: string | undefined, policyFile: string | undefined): Promise<NameVerdict> {
   const { DEFAULT_NAME_POLICY, loadNamePolicy, NameIndex } = await naming();
-  const { readNamePolicyFile, readNamesListFile } = await namesFile();
+  const { loadCommonWords, readNamePolicyFile, readNamesListFile } = await namesFile();
   const policy = policyFile === undefined ? DEFAULT_NAME_POLICY : loadNamePolicy(await readNamePolicyFile(policyFile), policyFile);
-  const index = new NameIndex(policy);
+  const index = new NameIndex(policy, { commonWords: loadCommonWords() });
   for (const entry of await readNamesListFile(file)) index.add(entry);
   return index.check(name, owner === undefined ? {} : { owner });
 }

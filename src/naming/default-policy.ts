@@ -10,7 +10,7 @@ export const DEFAULT_POLICY_OBJECT = {
     {
       id: 'popular',
       minWeight: 1000,
-      description: 'Widely used names. Any credible imitation is blocked; re-use of the name under another org goes to review.',
+      description: 'Widely used names. Any credible imitation is blocked; re-use of the name under another org goes to review unless the name is distinctive.',
       actions: {
         NAME_EXACT: 'block',
         NAME_SEPARATOR: 'block',
@@ -24,6 +24,7 @@ export const DEFAULT_POLICY_OBJECT = {
         NAME_WORD_REORDER: 'review',
         NAME_COMBOSQUAT: 'block',
         NAME_CROSS_ORG: 'review',
+        NAME_DISTINCTIVE_REUSE: 'block',
       },
     },
     {
@@ -43,6 +44,7 @@ export const DEFAULT_POLICY_OBJECT = {
         NAME_WORD_REORDER: 'review',
         NAME_COMBOSQUAT: 'review',
         NAME_CROSS_ORG: 'review',
+        NAME_DISTINCTIVE_REUSE: 'review',
       },
     },
     {
@@ -69,6 +71,12 @@ export const DEFAULT_POLICY_OBJECT = {
   crossOrgGenericAfter: 3,
   crossOrgTypoMinLength: 8,
   mirrorOrgs: ['types'],
+  distinctive: {
+    minWords: 2,
+    minLength: 4,
+    maxNames: 1,
+    orgSuffixes: ['ai', 'labs', 'lab', 'io', 'inc', 'hq', 'dev', 'devs', 'team', 'org', 'co', 'core', 'official', 'app', 'tech', 'js', 'oss', 'community', 'project', 'contrib', 'samples', 'mcp'],
+  },
   affixes: {
     impersonating: ['official', 'real', 'original', 'orig', 'genuine', 'verified', 'authentic', 'pro', 'plus', 'premium', 'enterprise', 'updated', 'fixed', 'patched'],
     ecosystem: ['mcp', 'server', 'mcpserver', 'js', 'ts', 'py', 'node', 'nodejs', 'python', 'cli', 'sdk', 'api', 'client', 'latest'],

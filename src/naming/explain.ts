@@ -48,6 +48,13 @@ export function describeMatch(f: PairFacts): string {
             : `${c} re-uses the module name of ${e} under another org`,
         );
         break;
+      case 'NAME_DISTINCTIVE_REUSE':
+        parts.push(
+          f.distinctive?.kind === 'brand'
+            ? `the name carries the brand ${q(f.distinctive.word)} of ${e}'s own org`
+            : `the name has the coined word ${q(f.distinctive?.word ?? '')} that no other name uses`,
+        );
+        break;
     }
   }
   const notes: string[] = [];

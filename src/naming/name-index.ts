@@ -11,6 +11,7 @@ import {
 } from './policy.js';
 import { TYPO_REASONS, type ReasonCode } from './reasons.js';
 import { describeMatch, summarize } from './explain.js';
+import { distinctiveWord, orgsShareBrand, type DistinctiveWord } from './distinctive.js';
 
 /** A name to index: a module id `org/name`, npm `name` or `@scope/name`, or a PyPI name. */
 export interface NameEntry {
@@ -40,6 +41,14 @@ export interface NameVerdict {
   explanation: string;
 }
 
+export interface NameIndexOptions {
+  /**
+   * Common English words (see loadCommonWords in names-file.ts). They are never split into a
+   * stem and a glued affix, and they are not coined words; without them no word counts as coined.
+   */
+  commonWords?: ReadonlySet<string>;
+}
+
 export interface CheckOptions {
   /** Who is publishing: near names of the same owner are capped by the policy's sameOwner. */
   owner?: string;
@@ -58,6 +67,8 @@ export interface PairFacts {
   editPhrase?: string;
   extraWords?: string[];
   orgs?: { candidate: string | undefined; existing: string | undefined };
+  /** Why the re-used name is distinctive (NAME_DISTINCTIVE_REUSE). */
+  distinctive?: DistinctiveWord;
   sameOwner: boolean;
   knownWord: boolean;
   tierId: string;
@@ -83,6 +94,8 @@ export class NameIndex {
   readonly policy: NamePolicy;
   private readonly affixes: AffixSets;
   private readonly mirrorOrgs: ReadonlySet<string>;
+  private readonly commonWords: ReadonlySet<string> | undefined;
+  private readonly orgSuffixes: ReadonlySet<string>;
   private keys: Array<string | undefined> = [];
   private displays: Array<string | undefined> = [];
   private owners: Array<string | undefined> = [];
@@ -101,15 +114,18 @@ export class NameIndex {
   private seen = new Uint32Array(1024);
   private stamp = 0;
 
-  constructor(policy: NamePolicy = DEFAULT_NAME_POLICY) {
+  constructor(policy: NamePolicy = DEFAULT_NAME_POLICY, opts: NameIndexOptions = {}) {
     this.policy = policy;
     this.affixes = {
       impersonating: new Set(policy.affixes.impersonating),
       ecosystem: new Set(policy.affixes.ecosystem),
       attachable: [...policy.affixes.attachable].sort((a, b) => b.length - a.length),
       minStem: policy.affixes.minStem,
+      ...(opts.commonWords ? { words: opts.commonWords } : {}),
     };
     this.mirrorOrgs = new Set(policy.mirrorOrgs);
+    this.commonWords = opts.commonWords;
+    this.orgSuffixes = new Set(policy.distinctive.orgSuffixes);
   }
 
   /** Names currently indexed. */
@@ -334,12 +350,15 @@ export class NameIndex {
     if (orgRel === 'candidateOnly') return undefined;
     // Orgs whose names mirror other packages' names (npm's @types) are never imitated by that.
     if (!sameNamespace && e.org !== undefined && this.mirrorOrgs.has(e.org)) return undefined;
+    // ... nor does a mirror org imitate the names it mirrors (`@types/faker` for `@faker-js/faker`).
+    if (!sameNamespace && cf.org !== undefined && this.mirrorOrgs.has(cf.org)) return undefined;
     const reasons: ReasonCode[] = [];
     let editPhrase: string | undefined;
     let extraWords: string[] | undefined;
     let impersonating = false;
     let distance = 0;
     let edgeEdit = false;
+    let distinctive: DistinctiveWord | undefined;
 
     if (cf.name === e.name) {
       if (orgRel === 'same' || orgRel === 'none') reasons.push('NAME_EXACT');
@@ -377,6 +396,10 @@ export class NameIndex {
       if (!reused && reasons.length === 0) return undefined;
       if (this.isGenericName(e)) return undefined;
       reasons.push('NAME_CROSS_ORG');
+      if (reused && reasons.length === 1) {
+        distinctive = this.distinctiveReuse(cf, e);
+        if (distinctive) reasons.push('NAME_DISTINCTIVE_REUSE');
+      }
     }
     if (reasons.length === 0) return undefined;
     if (distance === 0 && reasons.some((r) => r === 'NAME_WORD_REORDER' || r === 'NAME_COMBOSQUAT')) distance = osaDistance(cf.plain, e.plain, 64);
@@ -405,13 +428,14 @@ export class NameIndex {
       verdict = strongerVerdict(verdict, v);
     }
     // Re-using a name under another org is normal (forks, alternative implementations): capped.
-    // A typo'd or claim-decorated copy of someone else's module name has no such excuse.
+    // A typo'd or claim-decorated copy of someone else's module name, or the re-use of a
+    // distinctive one (NAME_DISTINCTIVE_REUSE), has no such excuse.
     if (!sameNamespace && reasons.length === 1) verdict = capVerdict(verdict, caps.crossOrg);
     if (sameOwner) verdict = capVerdict(verdict, this.policy.sameOwner);
     const existing = this.displays[id] ?? key;
     const facts: PairFacts = {
       candidate: c.parsed.display, existing, reasons, editPhrase, extraWords, orgs: { candidate: cf.org, existing: e.org },
-      sameOwner, knownWord, tierId: tier.id, weight, verdict,
+      distinctive, sameOwner, knownWord, tierId: tier.id, weight, verdict,
     };
     return {
       existing,
@@ -422,6 +446,21 @@ export class NameIndex {
       explanation: describeMatch(facts),
       verdict,
     };
+  }
+
+  /**
+   * Why re-using the existing name (as is) under the candidate's org is impersonation, or
+   * undefined: the name carries the existing org's brand or a coined word (src/naming/distinctive.ts),
+   * and the candidate's org is not of the same family (no shared brand word, brand not in its org).
+   * Taking a brand-bearing name without any org is left to review: projects that moved under
+   * their own scope (`xmldom` → `@xmldom/xmldom`) leave the old unscoped name behind.
+   */
+  private distinctiveReuse(cf: NameForms, e: NameForms): DistinctiveWord | undefined {
+    const d = distinctiveWord(e.expanded, e.org, this.policy.distinctive, this.affixes, (w) => this.vocab.get(w) ?? 0, this.commonWords, this.orgSuffixes);
+    if (d === undefined) return undefined;
+    if (d.kind === 'brand' && cf.org === undefined) return undefined;
+    if (cf.org !== undefined && (plainForm(cf.org).includes(d.word) || orgsShareBrand(cf.org, e.org, this.orgSuffixes))) return undefined;
+    return d;
   }
 
   /** A module name used under `crossOrgGenericAfter` or more orgs is generic (`mcp-server`). */

@@ -66,6 +66,8 @@ export interface AffixSets {
   readonly attachable: readonly string[];
   /** Minimum length of the word left when an attached affix is split off. */
   readonly minStem: number;
+  /** Common words, never split (`sheets` is not `shee ts`, `options` is not `optio ns`). */
+  readonly words?: ReadonlySet<string>;
 }
 
 const VERSION_TOKEN = /^v?\d{1,4}$/;
@@ -92,7 +94,8 @@ export function expandTokens(tokens: readonly string[], affixes: AffixSets): str
       stem = version[1]!;
       tail.unshift(version[2]!);
     }
-    for (const a of affixes.attachable) {
+    const isWord = affixes.words?.has(stem) === true;
+    for (const a of isWord ? [] : affixes.attachable) {
       if (stem.length - a.length >= affixes.minStem && stem.endsWith(a)) {
         tail.unshift(a);
         stem = stem.slice(0, -a.length);
@@ -100,7 +103,7 @@ export function expandTokens(tokens: readonly string[], affixes: AffixSets): str
       }
     }
     const head: string[] = [];
-    for (const a of affixes.attachable) {
+    for (const a of isWord ? [] : affixes.attachable) {
       if (stem.length - a.length >= affixes.minStem + 1 && stem.startsWith(a)) {
         head.push(a);
         stem = stem.slice(a.length);

@@ -56,6 +56,12 @@ const policySchema = z.strictObject({
   crossOrgGenericAfter: z.number().int().min(2).max(1_000_000),
   crossOrgTypoMinLength: z.number().int().min(1).max(214),
   mirrorOrgs: z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/)).max(1000),
+  distinctive: z.strictObject({
+    minWords: z.number().int().min(1).max(32),
+    minLength: z.number().int().min(1).max(64),
+    maxNames: z.number().int().min(1).max(1_000_000),
+    orgSuffixes: z.array(token).max(500),
+  }),
   affixes: z.strictObject({
     impersonating: z.array(token).max(500),
     ecosystem: z.array(token).max(500),

@@ -15,6 +15,7 @@ export const REASON_CODES = [
   'NAME_COMBOSQUAT',
   'NAME_ORG_LOOKALIKE',
   'NAME_CROSS_ORG',
+  'NAME_DISTINCTIVE_REUSE',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -33,6 +34,7 @@ export const REASON_SUMMARIES: Record<ReasonCode, string> = {
   NAME_COMBOSQUAT: 'an existing name plus ecosystem affixes or a version-like suffix (`-mcp`, `server-`, `-js`, `-official`, `-pro`, `-v2`...)',
   NAME_ORG_LOOKALIKE: 'the same (or a near) module name under an org that looks like the existing module\'s org',
   NAME_CROSS_ORG: 'a popular namespaced module\'s name re-used under an unrelated org or without an org',
+  NAME_DISTINCTIVE_REUSE: 'the re-used name is distinctive: it carries the existing org\'s own brand or a coined word no other name uses',
 };
 
 /** Reasons produced by typing mistakes; a typo that yields a word other names use is less suspicious. */

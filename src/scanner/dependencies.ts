@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NameIndex, type ReasonCode } from '../naming/index.js';
+import { loadCommonWords } from '../naming/names-file.js';
 import type { Hit } from './engines.js';
 import type { FileContext } from './file-context.js';
 
@@ -20,7 +21,7 @@ let cache: { index: NameIndex; popular: Set<string> } | undefined;
 function popularIndex(): { index: NameIndex; popular: Set<string> } {
   if (cache) return cache;
   const names = readFileSync(POPULAR_FILE, 'utf8').split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
-  const index = new NameIndex();
+  const index = new NameIndex(undefined, { commonWords: loadCommonWords() });
   // The list is ordered by downloads; rank stands in for weight (all of them are "popular").
   names.forEach((name, i) => index.add({ name, weight: Math.round(1e8 / (i + 1)) }));
   cache = { index, popular: new Set(names) };

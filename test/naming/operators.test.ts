@@ -11,7 +11,7 @@ function world(): NameIndex {
     ['react-dom', 1_000_000], ['pug', 200_000], ['debug', 10_000_000], ['cron', 200_000],
     ['moment', 3_000_000], ['tiny-tool', 120], ['rare-widget', 3],
     ['modelcontextprotocol/server-github', 250_000], ['io.github.alice/weather-forecast', 20_000],
-    ['acme/mcp-server', 10], ['beta/mcp-server', 10], ['gamma/mcp-server', 10],
+    ['acme/mcp-server', 10], ['beta/mcp-server', 10], ['gamma/mcp-server', 10], ['io.github.redis/mcp-redis', 50_000],
   ] as const) idx.add({ name, weight });
   return idx;
 }
@@ -100,10 +100,20 @@ describe('operators: each reason code catches its squat', () => {
     expect(v.reasons).toEqual(expect.arrayContaining(['NAME_TRANSPOSITION', 'NAME_CROSS_ORG']));
   });
 
+  it('NAME_DISTINCTIVE_REUSE: a name carrying its owner\'s brand, re-used under an unrelated org, is blocked', () => {
+    const m = expectCaught(idx, 'io.github.mallory/mcp-redis', 'io.github.redis/mcp-redis', 'NAME_DISTINCTIVE_REUSE', 'block');
+    expect(m.reasons).toEqual(['NAME_CROSS_ORG', 'NAME_DISTINCTIVE_REUSE']);
+    expect(m.explanation).toMatch(/brand `redis`/);
+    // The legitimate neighbours: an org of the same family, and a name without the brand.
+    expectCaught(idx, 'io.github.redis-samples/mcp-redis', 'io.github.redis/mcp-redis', 'NAME_CROSS_ORG', 'review');
+    expect(idx.check('io.github.redis-samples/mcp-redis').reasons).not.toContain('NAME_DISTINCTIVE_REUSE');
+    expect(idx.check('evil/server-github').reasons).not.toContain('NAME_DISTINCTIVE_REUSE');
+  });
+
   it('covers every reason code in these tests', () => {
     const seen = new Set<ReasonCode>();
     for (const c of ['Express', 'crossenv', 'l0dash', 'server-filesytem', 'expresss', 'lodsah', 'exprwss', 'expross', 'filesystem-server',
-      'github-mcp-server-pro', 'modelcontextprotoco1/server-github', 'evil/server-github']) {
+      'github-mcp-server-pro', 'modelcontextprotoco1/server-github', 'evil/server-github', 'io.github.mallory/mcp-redis']) {
       for (const r of idx.check(c).reasons) seen.add(r);
     }
     expect([...seen].sort()).toEqual([...REASON_CODES].sort());

@@ -5,7 +5,7 @@ interface NameIndexLike {
   add(entry: { name: string; owner: string; weight?: number }): void;
   check(name: string, opts: { owner: string }): { verdict: 'allow' | 'review' | 'block'; matches: unknown[]; reasons?: unknown[]; explanation: string };
 }
-type NameIndexCtor = new () => NameIndexLike;
+type NameIndexCtor = new (policy?: undefined, opts?: { commonWords?: ReadonlySet<string> }) => NameIndexLike;
 
 export interface NameEntry {
   name: string;
@@ -19,11 +19,13 @@ export interface NameEntry {
 export class NamingStep {
   #ctor: NameIndexCtor | undefined;
   #unavailable: string | undefined;
+  #commonWords: ReadonlySet<string> | undefined;
   #cache: { key: string; index: NameIndexLike } | undefined;
 
-  private constructor(ctor: NameIndexCtor | undefined, unavailable: string | undefined) {
+  private constructor(ctor: NameIndexCtor | undefined, unavailable: string | undefined, commonWords?: ReadonlySet<string>) {
     this.#ctor = ctor;
     this.#unavailable = unavailable;
+    this.#commonWords = commonWords;
   }
 
   static async load(): Promise<NamingStep> {
@@ -31,7 +33,8 @@ export class NamingStep {
       // Loaded lazily (it is heavy); a build without it still publishes, with the step recorded as not run.
       const mod = (await import('../../naming/index.js')) as { NameIndex?: unknown };
       if (typeof mod.NameIndex !== 'function') return new NamingStep(undefined, 'src/naming does not export NameIndex');
-      return new NamingStep(mod.NameIndex as NameIndexCtor, undefined);
+      const { loadCommonWords } = await import('../../naming/names-file.js');
+      return new NamingStep(mod.NameIndex as NameIndexCtor, undefined, loadCommonWords());
     } catch (err) {
       return new NamingStep(undefined, `naming engine not installed (${String((err as Error)?.message ?? err).slice(0, 120)})`);
     }
@@ -54,7 +57,7 @@ export class NamingStep {
     if (!this.#ctor) return { status: 'not-run', reason: this.#unavailable ?? 'unavailable' };
     try {
       if (!this.#cache || this.#cache.key !== generation) {
-        const index = new this.#ctor();
+        const index = new this.#ctor(undefined, { commonWords: this.#commonWords });
         // No download counts in the market yet: leave weight to the engine's default, which
         // protects every existing name as if it were popular (the conservative choice).
         for (const e of corpus()) index.add({ name: e.name, owner: e.owner });
