@@ -422,7 +422,8 @@ export class NameIndex {
         if (distance >= 2) v = capVerdict(v, caps.distance2);
         if (knownWord) v = capVerdict(v, caps.knownWord);
         if (shortName) v = capVerdict(v, caps.shortName);
-        if (edgeEdit) v = capVerdict(v, caps.edgeEdit);
+        // A look-alike character is chosen, not mistyped: where it sits does not matter.
+        if (edgeEdit && r !== 'NAME_SKELETON') v = capVerdict(v, caps.edgeEdit);
       }
       if (r === 'NAME_COMBOSQUAT' && !impersonating) v = capVerdict(v, caps.ecosystemAffix);
       verdict = strongerVerdict(verdict, v);

@@ -53,6 +53,9 @@ describe('operators: each reason code catches its squat', () => {
     expectCaught(idx, 'Iodash', 'lodash', 'NAME_SKELETON', 'block'); // upper-case I for l
     const m = expectCaught(idx, 'cha1k', 'chalk', 'NAME_SKELETON', 'block');
     expect(m.distance).toBe(0);
+    // A look-alike swap is deliberate: on the first character too (a typo there is only review).
+    expect(expectCaught(idx, '3xpress', 'express', 'NAME_SKELETON', 'block').distance).toBe(1);
+    expectCaught(idx, 'wxpress', 'express', 'NAME_KEYBOARD', 'review');
   });
 
   it('NAME_OMISSION, NAME_REPETITION, NAME_TRANSPOSITION, NAME_KEYBOARD at distance 1', () => {
