@@ -2,6 +2,7 @@ import { WardenError } from '../../core/errors.js';
 import { LIMITS } from './limits.js';
 import { loadPoisonRules } from './load-rules.js';
 import type { MatchContext } from './matchers/context.js';
+import { compileCapability, matchCapability, type CompiledCapability } from './matchers/capability.js';
 import { matchEncoded } from './matchers/encoded.js';
 import { matchExfilParameter, type CompiledExfil } from './matchers/exfil-parameter.js';
 import { matchNameCollision } from './matchers/name-collision.js';
@@ -13,6 +14,17 @@ import type { CheckOptions, MatchHit, PoisonFinding, PoisonRule, SignalSpec, Too
 /** Regular expressions of a rule, compiled once per rule object. */
 const compiledSignals = new WeakMap<PoisonRule, Map<SignalSpec, RegExp>>();
 const compiledExfil = new WeakMap<PoisonRule, CompiledExfil>();
+const compiledCapability = new WeakMap<PoisonRule, CompiledCapability>();
+
+function capabilityOf(rule: PoisonRule): CompiledCapability | null {
+  if (rule.matcher.type !== 'capability') return null;
+  let c = compiledCapability.get(rule);
+  if (!c) {
+    c = compileCapability(rule.matcher);
+    compiledCapability.set(rule, c);
+  }
+  return c;
+}
 
 function signalsOf(rule: PoisonRule): Map<SignalSpec, RegExp> {
   let map = compiledSignals.get(rule);
@@ -52,6 +64,8 @@ function runRule(rule: PoisonRule, tool: ToolDefinition, texts: ToolText[], ctx:
       return matchExfilParameter(exfilOf(rule), tool);
     case 'name-collision':
       return matchNameCollision(tool, ctx);
+    case 'capability':
+      return matchCapability(m, capabilityOf(rule)!, texts);
   }
 }
 

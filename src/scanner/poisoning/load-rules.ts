@@ -38,6 +38,11 @@ export function parseRuleFile(file: string, text: string): PoisonRule {
     for (const g of m.require) if (!groups.has(g)) throw invalid(file, `required group "${g}" has no signal`);
   }
   if (m.type === 'exfil-parameter') patterns.push(m.channelNames, m.secretSources, m.conversationSources, m.fillVerbs);
+  if (m.type === 'capability') {
+    patterns.push(m.negation);
+    if (m.safeContext) patterns.push(m.safeContext);
+    for (const c of m.capabilities) for (const p of [c.verbs, c.objects, c.phrases]) if (p) patterns.push(p);
+  }
   for (const p of patterns) {
     try {
       new RegExp(p, 'iu');

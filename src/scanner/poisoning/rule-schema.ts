@@ -50,6 +50,26 @@ const exfil = z.strictObject({
 
 const collision = z.strictObject({ type: z.literal('name-collision') });
 
+const capabilitySpec = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    verbs: pattern.optional(),
+    objects: pattern.optional(),
+    phrases: pattern.optional(),
+  })
+  .refine((c) => (c.verbs === undefined) === (c.objects === undefined), { message: 'a capability has both `verbs` and `objects` or neither' })
+  .refine((c) => c.verbs !== undefined || c.phrases !== undefined, { message: 'a capability needs `verbs` + `objects`, `phrases`, or both' });
+
+const capability = z.strictObject({
+  type: z.literal('capability'),
+  fields: z.array(fieldKind).min(1).default(['name', 'description']),
+  gap: z.number().int().min(0).max(8).default(3),
+  negation: pattern,
+  negationReach: z.number().int().min(0).max(6).default(3),
+  safeContext: pattern.optional(),
+  capabilities: z.array(capabilitySpec).min(1).max(200),
+});
+
 /** The shape of one rule file (`rules/<id>.yaml`). */
 export const ruleFileSchema = z.strictObject({
   id: z.string().regex(/^mcp-tool-[a-z0-9]+(?:-[a-z0-9]+)*$/, 'ids are kebab-case and start with `mcp-tool-`'),
@@ -59,5 +79,5 @@ export const ruleFileSchema = z.strictObject({
   category: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
   message: z.string().min(5).max(500),
   fixHint: z.string().min(5).max(1_000),
-  matcher: z.discriminatedUnion('type', [signals, invisible, encoded, exfil, collision]),
+  matcher: z.discriminatedUnion('type', [signals, invisible, encoded, exfil, collision, capability]),
 });

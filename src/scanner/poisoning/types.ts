@@ -94,7 +94,30 @@ export interface NameCollisionMatcher {
   type: 'name-collision';
 }
 
-export type Matcher = SignalsMatcher | UnicodeMatcher | EncodedMatcher | ExfilParameterMatcher | NameCollisionMatcher;
+/** One capability: verb and object patterns that must meet in a sentence, and/or phrases that name the act alone. */
+export interface CapabilitySpec {
+  id: string;
+  verbs?: string;
+  objects?: string;
+  phrases?: string;
+}
+
+/** What a tool offers to do, as verb + object combinations (see matchers/capability.ts). */
+export interface CapabilityMatcher {
+  type: 'capability';
+  fields: FieldKind[];
+  /** Most words allowed between a verb and its object. */
+  gap: number;
+  /** Wording before a match that negates it ("does not", "never", "without"). */
+  negation: string;
+  /** How many words may sit between the negation and the match. */
+  negationReach: number;
+  /** Wording anywhere in the field that scopes the tool safely ("read-only", "allowed directories"); cancels the field. */
+  safeContext?: string;
+  capabilities: CapabilitySpec[];
+}
+
+export type Matcher = SignalsMatcher | UnicodeMatcher | EncodedMatcher | ExfilParameterMatcher | NameCollisionMatcher | CapabilityMatcher;
 
 export interface PoisonRule {
   id: string;

@@ -195,6 +195,74 @@ describe('tool names read as words', () => {
   });
 });
 
+describe('capability rules (verb + object)', () => {
+  const serious = (name: string, description: string) =>
+    checkToolDefinition({ name, description }).filter((f) => f.severity !== 'info' && f.severity !== 'low');
+
+  it('flags a tool that offers a host-level capability, naming the capability', () => {
+    const found = serious('storage', 'Bind-mounts a host directory into the container and remounts it writable.');
+    expect(ids(found)).toContain('mcp-tool-host-control');
+    expect(found.find((f) => f.ruleId === 'mcp-tool-host-control')!.message).toMatch(/mount-filesystems/);
+  });
+
+  it('links a verb to its object only within a few words and one clause', () => {
+    // "mount" and "filesystem" are far apart and in different clauses: no capability.
+    expect(ids(serious('x', 'Shows how to mount your favourite pictures on a wall, then prints a list of every filesystem-friendly file name.'))).not.toContain('mcp-tool-host-control');
+    expect(ids(serious('x', 'Mounts the network share.'))).toContain('mcp-tool-host-control');
+  });
+
+  it('does not count negated capabilities or safely scoped fields', () => {
+    expect(ids(serious('x', 'Lists volumes. This tool does not mount file systems.'))).not.toContain('mcp-tool-host-control');
+    expect(ids(serious('x', 'Never disables the firewall; reports its state.'))).not.toContain('mcp-tool-security-control-tampering');
+    expect(ids(serious('x', 'Changes file permissions. Only works within the allowed directories.'))).not.toContain('mcp-tool-host-control');
+    expect(ids(serious('x', 'Changes file permissions anywhere on the machine.'))).toContain('mcp-tool-host-control');
+  });
+
+  it('tells service-managed keys from credential stores', () => {
+    expect(serious('get_secret', 'Gets a secret from the configured cloud key vault.')).toEqual([]);
+    expect(ids(serious('x', 'Exports saved browser passwords.'))).toContain('mcp-tool-credential-access');
+  });
+
+  it('stays quiet on ordinary tools of popular servers', () => {
+    const ordinary: Array<[string, string]> = [
+      ['git_status', 'Shows the working tree status'],
+      ['fetch', 'Fetches a URL from the internet and optionally extracts its contents as markdown.'],
+      ['read_query', 'Execute a SELECT query on the SQLite database'],
+      ['puppeteer_screenshot', 'Take a screenshot of the current page or a specific element'],
+      ['slack_get_users', 'Get a list of all users in the workspace with their basic profile information'],
+      ['list_secret_scanning_alerts', 'List secret scanning alerts for a GitHub repository'],
+      ['create_directory', 'Create a new directory or ensure a directory exists.'],
+      ['docker_run', 'Run a container from an image'],
+      ['dns_lookup', 'Resolve DNS records for a domain'],
+      ['create_user', 'Create a new user in the workspace'],
+      ['set_permissions', 'Set sharing permissions on a shared document'],
+      ['python_repl', 'Run Python code in a sandboxed interpreter and return stdout'],
+      ['delete_firewall_rule', 'Delete a database server firewall rule'],
+      ['rotate_key', 'Rotate the API key for a service account'],
+      ['stop_instance', 'Stop a cloud compute instance'],
+    ];
+    for (const [name, description] of ordinary) expect(serious(name, description), name).toEqual([]);
+  });
+
+  it('rejects a capability with a verb but no object', () => {
+    const rule = `id: mcp-tool-half
+description: A capability rule missing its objects.
+severity: low
+confidence: low
+category: test
+message: 'Tool {tool} ({detail}).'
+fixHint: Nothing to fix.
+matcher:
+  type: capability
+  negation: '\\bnot\\b'
+  capabilities:
+    - id: half
+      verbs: '\\bmount\\b'
+`;
+    expect(() => loadPoisonRules([ruleDir({ 'mcp-tool-half.yaml': rule })])).toThrow(/both `verbs` and `objects`/);
+  });
+});
+
 describe('claimsReadOnly', () => {
   it('reads the annotation and plain claims', () => {
     expect(claimsReadOnly({ name: 'a', annotations: { readOnlyHint: true } })).toBe(true);
@@ -222,7 +290,8 @@ describe.skipIf(!existsSync(corpus))('labelled corpus', () => {
       else if (flagged) fp++;
       else if (row.label === 'malicious') fn++;
     }
-    expect(tp / (tp + fp)).toBeGreaterThanOrEqual(0.95);
-    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.88);
+    // Measured: precision 1.000, recall 0.932 (bench/scanner-quality, all rows); floors a little under.
+    expect(tp / (tp + fp)).toBeGreaterThanOrEqual(0.98);
+    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.92);
   });
 });
