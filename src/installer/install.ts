@@ -14,7 +14,6 @@ import { extractArtifact } from './extract.js';
 import { MarketClient } from './market-client.js';
 import { verifyReleaseBundle } from './verify-bundle.js';
 import { moduleLaunch } from './launch-spec.js';
-import { probeTools } from './tool-probe.js';
 import { sandboxStarter } from './sandbox-starter.js';
 import { hashTree } from './installed-files.js';
 import { readLock, writeLock, type LockEntry } from './lock.js';
@@ -84,12 +83,22 @@ async function npmRegistry(): Promise<{ host: string; port: number }> {
 
 /**
  * Installs one release: fetch → verify (before extracting a byte) → extract safely into a staging
- * folder → install dependencies in the sandbox → start the server once in the sandbox and pin its
- * tools → hash the installed files → move into place → write warden.lock. Any failure removes the
- * staging folder and leaves the lock as it was.
+ * folder → install dependencies in the sandbox → start the server once in the sandbox (its folder
+ * read-only) and pin its tools, hashing the installed files meanwhile → move into place → write
+ * warden.lock. Any failure removes the staging folder and leaves the lock as it was.
  */
 export async function installModule(opts: InstallOptions): Promise<InstallResult> {
   const say = opts.progress ?? (() => undefined);
+  // The MCP SDK client (for the tool probe) is loaded lazily, while the sandboxed npm runs: it is
+  // not needed before then.
+  let probeModule: Promise<typeof import('./tool-probe.js')> | undefined;
+  const loadProbe = () => {
+    if (!probeModule) {
+      probeModule = import('./tool-probe.js');
+      probeModule.catch(() => undefined); // awaited where it is used
+    }
+    return probeModule;
+  };
   const id = formatModuleId(opts.ref);
   const refText = formatRef(opts.ref);
   const lock = await readLock(opts.dir);
@@ -153,7 +162,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
       // With the cache, --prefer-offline skips revalidating what the lockfile's integrity pins anyway.
       const npmArgs = [pkg.hasLockfile && !vendored ? 'ci' : 'install', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier', ...(runScripts ? [] : ['--ignore-scripts']), ...(offline ? ['--offline'] : cacheHome && pkg.hasLockfile ? ['--prefer-offline'] : [])];
       const needsRegistry = pkg.hasDeps && !vendored && !offline;
-      const res = await runSandboxed({
+      const running = runSandboxed({
         command: 'npm',
         args: npmArgs,
         profile: needsRegistry ? 'registry-only' : 'no-network',
@@ -164,6 +173,8 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
         allowUnsandboxed: opts.allowUnsandboxed,
         timeoutMs: 10 * 60_000,
       });
+      void loadProbe();
+      const res = await running;
       if (res.code !== 0) {
         const hint = offline ? ' With --deps-network none, dependencies must be vendored in the artifact (warden pack --include-deps) or already cached.' : '';
         throw new WardenError('WARDEN_E_INSTALL_DEPS', `Dependency installation failed in the sandbox (exit ${res.code}): ${res.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 500)}.${hint}`, { where: 'npm' });
@@ -174,8 +185,24 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
 
     say('starting the server in the sandbox to pin its tools');
     const profile = opts.runProfile ?? 'no-network';
-    const tools = await probeTools(sandboxStarter({ command: launch.command, args: launch.args, moduleDir: staging, profile, passEnv: launch.envNames, allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }), { label: refText });
-    const files = await hashTree(staging);
+    const { probeTools } = await loadProbe();
+    // The server sees its folder read-only, so its first start cannot change the files being
+    // pinned: the folder is hashed while the server starts and lists its tools. Where bubblewrap
+    // may be missing (--allow-unsandboxed) nothing confines the server's writes, so the files
+    // are hashed after it stopped, as they are then on disk.
+    const probe = () => probeTools(sandboxStarter({ command: launch.command, args: launch.args, moduleDir: staging, readOnly: true, profile, passEnv: launch.envNames, allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }), { label: refText });
+    let tools: Awaited<ReturnType<typeof probeTools>>;
+    let files: Record<string, string>;
+    if (opts.allowUnsandboxed) {
+      tools = await probe();
+      files = await hashTree(staging);
+    } else {
+      // allSettled: on a failure, nothing is still reading the staging folder when it is removed.
+      const [probed, hashed] = await Promise.allSettled([probe(), hashTree(staging)]);
+      if (probed.status === 'rejected') throw probed.reason;
+      if (hashed.status === 'rejected') throw hashed.reason;
+      [tools, files] = [probed.value, hashed.value];
+    }
 
     await rm(finalDir, { recursive: true, force: true });
     await mkdir(join(finalDir, '..'), { recursive: true });
