@@ -18,6 +18,7 @@ import { buildStatement, WARDEN_PUBLISH_PREDICATE } from '../../src/core/stateme
 import { countersign } from '../../src/core/countersignature.js';
 import { digestBytes } from '../../src/core/digest.js';
 import { errorCodes, type WardenErrorCode } from '../../src/core/errors.js';
+import { toolHash } from '../../src/core/tool-pin.js';
 
 const hasBwrap = spawnSync('bwrap', ['--version']).status === 0;
 const skipReason = hasBwrap ? undefined : 'bubblewrap (bwrap) is not installed; .ci/run installs it';
@@ -114,6 +115,16 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     const pv = w(['publish', vendTgz, '--key', keys('alice').priv], pub);
     if (pv.json?.error?.code === 'WARDEN_E_MARKET_HELD') expect(w(['review', 'approve', 'acme/vendored@1.0.0', '--reason', 'reviewed in test'], admin).status).toBe(0);
     else expect(pv.status, pv.stdout + pv.stderr).toBe(0);
+    // A server that tries to write into its own folder when it starts, and says in its tool
+    // description how that went.
+    publish('echo-raw', 'acme/self-writer', '1.0.0', 'alice', (dir) => {
+      const file = join(dir, 'server.mjs');
+      const src = readFileSync(file, 'utf8')
+        .replace('const tools = [', "import { writeFileSync as writeAtStart } from 'node:fs';\nlet startWrite = 'written';\ntry { writeAtStart(new URL('./written-at-start.txt', import.meta.url), 'x'); } catch (e) { startWrite = e.code; }\nconst tools = [")
+        .replace("{ name: 'echo', description,", "{ name: 'echo', description: `${description} [start write: ${startWrite}]`,");
+      expect(src).toContain('[start write: ${startWrite}]');
+      writeFileSync(file, src);
+    });
     publish('echo-raw', 'acme/needs-deps', '1.0.0', 'alice', (dir) => writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'needs-deps', version: '1.0.0', private: true, dependencies: { 'left-pad': '1.3.0' } })));
     expect(w(['status', 'set', 'acme/echo@0.9.0', 'taken-down', '--reason', 'malware found'], admin).status).toBe(0);
     const keyid = JSON.parse(w(['org', 'key', 'list', 'acme']).stdout).keys.find((k: { publicKeyPem: string }) => k.publicKeyPem === readFileSync(keys('retired').pub, 'utf8')).keyid;
@@ -292,6 +303,20 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     const none = join(root, 'needs-deps');
     expectRefused(w(['install', 'acme/needs-deps@1.0.0', '--dir', none, '--deps-network', 'none']), 'WARDEN_E_INSTALL_DEPS');
     expectNothingInstalled(none);
+  }, 120_000);
+
+  it('the install probe sees its folder read-only: a server\'s first start cannot change the files being pinned', () => {
+    const dir = join(root, 'self-writer');
+    const r = w(['install', 'acme/self-writer@1.0.0', '--dir', dir]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const moduleDir = join(dir, 'modules', 'acme', 'self-writer', '1.0.0');
+    expect(existsSync(join(moduleDir, 'written-at-start.txt'))).toBe(false);
+    const entry = JSON.parse(readFileSync(join(dir, 'warden.lock'), 'utf8')).modules['acme/self-writer'];
+    expect(Object.keys(entry.files).sort()).toEqual(['server.json', 'server.mjs']);
+    // The server did try, and the sandbox refused the write.
+    const tool = (outcome: string) => ({ name: 'echo', description: `Echoes the text it is given. [start write: ${outcome}]`, inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } });
+    expect(entry.tools).toEqual([{ name: 'echo', sha256: toolHash(tool('EROFS')) }]);
+    expect(entry.tools[0].sha256).not.toBe(toolHash(tool('written')));
   }, 120_000);
 
   it('warden name check --market asks the real market\'s naming engine', () => {
