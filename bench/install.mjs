@@ -5,7 +5,7 @@
 // Needs the npm registry (the only network this benchmark uses) and bubblewrap.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -69,6 +69,7 @@ try {
     say(`market at ${url}; paused (WARDEN_BENCH_PAUSE)`);
     await new Promise((r) => setTimeout(r, Number(process.env.WARDEN_BENCH_PAUSE)));
   }
+  const loadBefore = loadavg().map((l) => +l.toFixed(2));
   const results = { npmCold: [], npmWarm: [], wardenCold: [], wardenWarm: [] };
   for (let r = 0; r < RUNS; r++) {
     say(`run ${r + 1}/${RUNS} ...`);
@@ -95,16 +96,20 @@ try {
     await h.exited;
     boxed.push(performance.now() - t);
   }
+  const loadAfter = loadavg().map((l) => +l.toFixed(2));
   const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Math.round(median(v))]));
   const out = {
     packages,
     runs: RUNS,
     medianMs: m,
+    // Every run, in order: the spread says more than the median on a shared machine.
+    runsMs: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.map(Math.round)])),
+    loadAverage: { before: loadBefore, after: loadAfter },
     ratio: { cold: +(m.wardenCold / m.npmCold).toFixed(2), warm: +(m.wardenWarm / m.npmWarm).toFixed(2) },
     sandboxLaunch: { bareNodeMs: Math.round(median(bare)), sandboxedNodeMs: Math.round(median(boxed)), addedMs: Math.round(median(boxed) - median(bare)) },
   };
   console.log(JSON.stringify(out, null, 2));
-  console.log(`\nverified install of ${packages} packages: cold ${m.wardenCold} ms vs npm ci ${m.npmCold} ms → ${out.ratio.cold}x; warm ${m.wardenWarm} ms vs ${m.npmWarm} ms → ${out.ratio.warm}x (target <= 1.3x)`);
+  console.log(`\nverified install of ${packages} packages: cold ${m.wardenCold} ms vs npm ci ${m.npmCold} ms → ${out.ratio.cold}x; warm ${m.wardenWarm} ms vs ${m.npmWarm} ms → ${out.ratio.warm}x (target <= 1.3x); load average ${loadBefore[0]} → ${loadAfter[0]}`);
   console.log(`sandbox start-up per launch: +${out.sandboxLaunch.addedMs} ms (node -e 0: ${out.sandboxLaunch.bareNodeMs} ms bare, ${out.sandboxLaunch.sandboxedNodeMs} ms sandboxed)`);
 } finally {
   server.kill();

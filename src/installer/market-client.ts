@@ -137,17 +137,23 @@ export class MarketClient {
     return doc.keys.map((k) => ({ keyid: String(k.keyid), pem: String(k.publicKeyPem), revoked: k.revokedAt !== null && k.revokedAt !== undefined }));
   }
 
-  /** Fetches metadata, envelopes, org keys and the artifact of one release. */
+  /**
+   * Fetches metadata, envelopes, org keys and the artifact of one release: two rounds of
+   * concurrent requests. Nothing here trusts what it fetched; the caller verifies it all before
+   * a byte of the artifact is extracted.
+   */
   async fetchRelease(ref: ModuleRef): Promise<FetchedRelease> {
-    const marketKey = await this.marketKey();
-    const metadata = await this.releaseMetadata(ref);
-    const latestVersion = await this.latestVersion(ref);
+    const [marketKey, metadata, latestVersion] = await Promise.all([this.marketKey(), this.releaseMetadata(ref), this.latestVersion(ref)]);
     if (metadata.status === 'taken-down') {
       // Its envelopes and bytes are no longer served; the status alone decides.
       return { bundle: { ref, publisherEnvelope: { payloadType: '', payload: '', signatures: [] }, marketEnvelope: { payloadType: '', payload: '', signatures: [] }, orgKeys: [], status: metadata.status }, metadata, artifact: Buffer.alloc(0), latestVersion, marketKey };
     }
-    const [publisherEnvelope, marketEnvelope, orgKeys] = await Promise.all([this.getEnvelope(metadata.envelope), this.getEnvelope(metadata.countersignature), this.orgKeys(ref.org)]);
-    const { body: artifact } = await this.getBytes(metadata.artifact, this.limits.artifactBytes);
+    const [publisherEnvelope, marketEnvelope, orgKeys, { body: artifact }] = await Promise.all([
+      this.getEnvelope(metadata.envelope),
+      this.getEnvelope(metadata.countersignature),
+      this.orgKeys(ref.org),
+      this.getBytes(metadata.artifact, this.limits.artifactBytes),
+    ]);
     return { bundle: { ref, publisherEnvelope, marketEnvelope, orgKeys, status: metadata.status }, metadata, artifact, latestVersion, marketKey };
   }
 }
