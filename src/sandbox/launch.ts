@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
@@ -156,6 +156,9 @@ function identityFolder(): string {
   const files = identityFiles();
   writeFileSync(join(dir, 'passwd'), files.passwd, { mode: 0o644 });
   writeFileSync(join(dir, 'group'), files.group, { mode: 0o644 });
+  // One per process, reused by every launch; removed when the process ends (they used to pile up
+  // in /tmp, one per CLI run).
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   identityDir = dir;
   return dir;
 }
