@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { launchSandboxed } from '../dist/sandbox/index.js';
+import { launchSandboxed, runSandboxed } from '../dist/sandbox/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'dist', 'cli', 'index.js');
@@ -70,7 +70,9 @@ try {
     await new Promise((r) => setTimeout(r, Number(process.env.WARDEN_BENCH_PAUSE)));
   }
   const loadBefore = loadavg().map((l) => +l.toFixed(2));
-  const results = { npmCold: [], npmWarm: [], wardenCold: [], wardenWarm: [] };
+  const results = { npmCold: [], npmWarm: [], wardenCold: [], wardenWarm: [], sandboxedNpmCold: [] };
+  const registryUrl = new URL(run('npm', ['config', 'get', 'registry']).trim());
+  const registry = { host: registryUrl.hostname, port: Number(registryUrl.port || (registryUrl.protocol === 'http:' ? 80 : 443)) };
   for (let r = 0; r < RUNS; r++) {
     say(`run ${r + 1}/${RUNS} ...`);
     const npmCache = join(root, `npm-cache-${r}`);
@@ -83,7 +85,34 @@ try {
     results.wardenCold.push(timed(() => w(['install', 'acme/hello@1.0.0', '--dir', dir], env)));
     w(['uninstall', 'acme/hello', '--dir', dir]);
     results.wardenWarm.push(timed(() => w(['install', 'acme/hello@1.0.0', '--dir', dir], env)));
+    // Not part of the ratio: the installer's own npm step alone (same arguments, sandbox and
+    // registry-only proxy, empty cache), to tell the sandbox's share from Warden's fixed costs.
+    const boxTree = join(root, `box-npm-${r}`);
+    const boxHome = join(root, `box-home-${r}`);
+    cpSync(mod, boxTree, { recursive: true });
+    mkdirSync(boxHome);
+    const t = performance.now();
+    const res = await runSandboxed({ command: 'npm', args: ['ci', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier', '--ignore-scripts', '--prefer-offline'], profile: 'registry-only', registry, moduleDir: boxTree, homeDir: boxHome });
+    if (res.code !== 0) throw new Error(`sandboxed npm ci failed: ${res.stderr.slice(-500)}`);
+    results.sandboxedNpmCold.push(performance.now() - t);
   }
+
+  // Where one more cold install spends its time, from Warden's progress lines.
+  const breakdownMs = await new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const marks = {};
+    const child = spawn(process.execPath, [CLI, 'install', 'acme/hello@1.0.0', '--dir', join(root, 'warden-breakdown')], { env: { PATH: process.env.PATH, HOME: join(root, 'home'), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (c) => {
+      for (const [key, re] of [['fetch', /… fetching/], ['deps', /… installing dependencies/], ['probe', /… starting the server/]]) if (!marks[key] && re.test(String(c))) marks[key] = performance.now() - t0;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const end = performance.now() - t0;
+      if (code !== 0 || !marks.fetch || !marks.deps || !marks.probe) return reject(new Error(`breakdown install failed (${code})`));
+      const r = (x) => Math.round(x);
+      resolve({ total: r(end), cliStart: r(marks.fetch), fetchVerifyExtract: r(marks.deps - marks.fetch), depsInSandbox: r(marks.probe - marks.deps), probeHashLockExit: r(end - marks.probe) });
+    });
+  });
 
   // Sandbox start-up per launch: `node -e 0` inside vs outside.
   const box = mkdtempSync(join(root, 'box-'));
@@ -105,6 +134,7 @@ try {
     // Every run, in order: the spread says more than the median on a shared machine.
     runsMs: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.map(Math.round)])),
     loadAverage: { before: loadBefore, after: loadAfter },
+    breakdownMs,
     ratio: { cold: +(m.wardenCold / m.npmCold).toFixed(2), warm: +(m.wardenWarm / m.npmWarm).toFixed(2) },
     sandboxLaunch: { bareNodeMs: Math.round(median(bare)), sandboxedNodeMs: Math.round(median(boxed)), addedMs: Math.round(median(boxed) - median(bare)) },
   };
