@@ -83,9 +83,9 @@ async function npmRegistry(): Promise<{ host: string; port: number }> {
 
 /**
  * Installs one release: fetch → verify (before extracting a byte) → extract safely into a staging
- * folder → install dependencies in the sandbox → start the server once in the sandbox (its folder
- * read-only) and pin its tools, hashing the installed files meanwhile → move into place → write
- * warden.lock. Any failure removes the staging folder and leaves the lock as it was.
+ * folder → install dependencies in the sandbox → start the server once in the sandbox and pin its
+ * tools → hash the installed files → move into place → write warden.lock. Any failure removes the
+ * staging folder and leaves the lock as it was.
  */
 export async function installModule(opts: InstallOptions): Promise<InstallResult> {
   const say = opts.progress ?? (() => undefined);
@@ -186,23 +186,12 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     say('starting the server in the sandbox to pin its tools');
     const profile = opts.runProfile ?? 'no-network';
     const { probeTools } = await loadProbe();
-    // The server sees its folder read-only, so its first start cannot change the files being
-    // pinned: the folder is hashed while the server starts and lists its tools. Where bubblewrap
-    // may be missing (--allow-unsandboxed) nothing confines the server's writes, so the files
-    // are hashed after it stopped, as they are then on disk.
-    const probe = () => probeTools(sandboxStarter({ command: launch.command, args: launch.args, moduleDir: staging, readOnly: true, profile, passEnv: launch.envNames, allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }), { label: refText });
-    let tools: Awaited<ReturnType<typeof probeTools>>;
-    let files: Record<string, string>;
-    if (opts.allowUnsandboxed) {
-      tools = await probe();
-      files = await hashTree(staging);
-    } else {
-      // allSettled: on a failure, nothing is still reading the staging folder when it is removed.
-      const [probed, hashed] = await Promise.allSettled([probe(), hashTree(staging)]);
-      if (probed.status === 'rejected') throw probed.reason;
-      if (hashed.status === 'rejected') throw hashed.reason;
-      [tools, files] = [probed.value, hashed.value];
-    }
+    const tools = await probeTools(sandboxStarter({ command: launch.command, args: launch.args, moduleDir: staging, profile, passEnv: launch.envNames, allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }), { label: refText });
+    // Hashed after the server stopped, not while it starts: what a server writes into its own
+    // folder on its first start (Python's __pycache__, a generated cache) must be pinned, or the
+    // next `warden run` would see it as drift. With a read-only folder during the probe the two
+    // could overlap, but such servers would then drift at run time; the overlap bought ~80 ms.
+    const files = await hashTree(staging);
 
     await rm(finalDir, { recursive: true, force: true });
     await mkdir(join(finalDir, '..'), { recursive: true });

@@ -5,8 +5,6 @@ export interface ServerSandbox {
   command: string;
   args: string[];
   moduleDir: string;
-  /** The module folder is read-only for the server (the install probe). */
-  readOnly?: boolean;
   profile: SandboxProfileName;
   /** Declared environment variables of the module, copied from the caller's environment. */
   passEnv: string[];
@@ -23,7 +21,6 @@ export function sandboxStarter(s: ServerSandbox): StartServer {
       args: s.args,
       profile: s.profile,
       moduleDir: s.moduleDir,
-      moduleDirReadOnly: s.readOnly,
       passEnv: s.passEnv,
       allowUnsandboxed: s.allowUnsandboxed,
       timeoutMs: s.timeoutMs ?? 24 * 3600_000,

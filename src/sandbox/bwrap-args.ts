@@ -30,8 +30,6 @@ export const PROXY_SOCKET_IN_SANDBOX = '/run/warden/registry.sock';
 
 export interface BwrapPlan {
   moduleDir: string;
-  /** Bind moduleDir read-only: then the command may write only /tmp and HOME. */
-  moduleDirReadOnly?: boolean | undefined;
   cwd: string;
   /** Host folder bound as HOME; undefined = private tmpfs. */
   homeDir?: string | undefined;
@@ -72,7 +70,7 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   else a.push('--tmpfs', SANDBOX_HOME);
   for (const p of plan.readOnlyPaths) a.push('--ro-bind', p, p);
   if (plan.proxySocket) a.push('--ro-bind', plan.proxySocket, PROXY_SOCKET_IN_SANDBOX);
-  a.push(plan.moduleDirReadOnly ? '--ro-bind' : '--bind', plan.moduleDir, plan.moduleDir);
+  a.push('--bind', plan.moduleDir, plan.moduleDir);
   // Last: the synthetic root itself read-only, so only /tmp, HOME and the module folder take writes.
   a.push('--remount-ro', '/');
   a.push('--chdir', plan.cwd);

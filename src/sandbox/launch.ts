@@ -19,11 +19,6 @@ export interface SandboxOptions {
   profile: SandboxProfileName;
   /** The only host folder the command may write (bound at the same path). Must exist. */
   moduleDir: string;
-  /**
-   * Bind moduleDir read-only (the installer's tool probe: the server's first start cannot change
-   * the files being pinned). Not enforceable in the degraded mode, which confines no files.
-   */
-  moduleDirReadOnly?: boolean;
   /** Working directory, inside moduleDir (default: moduleDir). */
   cwd?: string;
   /** Explicit variables for the command. */
@@ -198,7 +193,6 @@ export async function launchSandboxed(options: SandboxOptions): Promise<SandboxH
     const argv = [
       ...bwrapArgs({
         moduleDir: v.moduleDir,
-        moduleDirReadOnly: options.moduleDirReadOnly === true,
         cwd: v.cwd,
         homeDir: v.homeDir,
         readOnlyPaths: runtime ? [runtime.prefix, ...v.readOnlyPaths] : v.readOnlyPaths,

@@ -305,18 +305,22 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     expectNothingInstalled(none);
   }, 120_000);
 
-  it('the install probe sees its folder read-only: a server\'s first start cannot change the files being pinned', () => {
+  it('what a server writes into its folder on its first start is pinned, so warden run does not see it as drift', () => {
+    // Like Python's __pycache__ or a generated cache: written on the install probe, again (the
+    // same bytes) on every run.
     const dir = join(root, 'self-writer');
     const r = w(['install', 'acme/self-writer@1.0.0', '--dir', dir]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const moduleDir = join(dir, 'modules', 'acme', 'self-writer', '1.0.0');
-    expect(existsSync(join(moduleDir, 'written-at-start.txt'))).toBe(false);
+    expect(readFileSync(join(moduleDir, 'written-at-start.txt'), 'utf8')).toBe('x');
     const entry = JSON.parse(readFileSync(join(dir, 'warden.lock'), 'utf8')).modules['acme/self-writer'];
-    expect(Object.keys(entry.files).sort()).toEqual(['server.json', 'server.mjs']);
-    // The server did try, and the sandbox refused the write.
+    expect(Object.keys(entry.files).sort()).toEqual(['server.json', 'server.mjs', 'written-at-start.txt']);
     const tool = (outcome: string) => ({ name: 'echo', description: `Echoes the text it is given. [start write: ${outcome}]`, inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } });
-    expect(entry.tools).toEqual([{ name: 'echo', sha256: toolHash(tool('EROFS')) }]);
-    expect(entry.tools[0].sha256).not.toBe(toolHash(tool('written')));
+    expect(entry.tools).toEqual([{ name: 'echo', sha256: toolHash(tool('written')) }]);
+    for (let i = 0; i < 2; i++) {
+      const run = warden(['--json', 'run', 'acme/self-writer', '--dir', dir], { env: env(), input: '' });
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+    }
   }, 120_000);
 
   it('warden name check --market asks the real market\'s naming engine', () => {
