@@ -190,7 +190,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     // Hashed after the server stopped, not while it starts: what a server writes into its own
     // folder on its first start (Python's __pycache__, a generated cache) must be pinned, or the
     // next `warden run` would see it as drift. With a read-only folder during the probe the two
-    // could overlap, but such servers would then drift at run time; the overlap bought ~80 ms.
+    // could overlap, but such servers would then drift at run time; the overlap bought ~50 ms.
     const files = await hashTree(staging);
 
     await rm(finalDir, { recursive: true, force: true });
