@@ -1,15 +1,11 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { WARDEN_VERSION } from '../core/version.js';
-import { registerDevelopCommands } from './develop.js';
-import { registerNameCommands } from './name.js';
-import { registerScanCommands } from './scan.js';
-import { registerGatewayCommands } from './gateway.js';
-import { registerMarketCommands } from './market.js';
-import { registerInstallCommands } from './install.js';
-import { registerSelfVerifyCommand } from './self-verify.js';
 
-export function buildProgram(): Command {
+import { COMMAND_GROUPS, groupsFor } from './command-groups.js';
+
+/** The program with the command groups `args` needs (see command-groups.ts). */
+export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command('warden')
     .description(
       'Security governance for MCP servers: sign and verify modules, check names, scan code, run a verifying market, install in a sandbox, and gate servers at run time.',
@@ -23,18 +19,20 @@ export function buildProgram(): Command {
         'Every verb has --help with examples. Docs: docs/quickstart.md, docs/formats.md, docs/errors.md',
     );
   program.exitOverride();
-  registerDevelopCommands(program);
-  registerNameCommands(program);
-  registerScanCommands(program);
-  registerMarketCommands(program);
-  registerInstallCommands(program);
-  registerSelfVerifyCommand(program);
-  registerGatewayCommands(program);
+  for (const g of groupsFor(args)) (await g.load())(program);
   return program;
 }
 
+// `warden ... | head`: a reader that goes away is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv.slice(2));
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+// The official schema compiled ahead of time (scripts/gen-schema-validator.mjs): no Ajv import
+// or schema compilation on the install path.
+import validateServerSchema from './schemas/server.validate.2025-12-11.mjs';
 import { WardenError } from './errors.js';
 import { parseModuleId, validateVersion, type ModuleRef } from './ref.js';
 
@@ -22,18 +23,6 @@ export const MANIFEST_FILE = 'server.json';
 export const MANIFEST_MAX_BYTES = 256 * 1024;
 export const SERVER_SCHEMA_ID = 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json';
 
-let validator: ValidateFunction | undefined;
-
-function schemaValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(new URL('./schemas/server.schema.2025-12-11.json', import.meta.url), 'utf8'));
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
-    (addFormats as unknown as (a: Ajv) => void)(ajv);
-    validator = ajv.compile(schema);
-  }
-  return validator;
-}
 
 function describeSchemaError(e: ErrorObject): string {
   const at = e.instancePath || '/';
@@ -60,9 +49,8 @@ export function parseManifest(text: string | Uint8Array, where = MANIFEST_FILE):
   } catch (cause) {
     throw invalid(`server.json is not valid JSON: ${(cause as Error).message}.`, where);
   }
-  const validate = schemaValidator();
-  if (!validate(doc)) {
-    const problems = (validate.errors ?? []).map(describeSchemaError);
+  if (!validateServerSchema(doc)) {
+    const problems = (validateServerSchema.errors ?? []).map(describeSchemaError);
     throw invalid(`server.json breaks the MCP registry schema: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}.`, where, { problems });
   }
   const manifest = doc as ServerManifest;
