@@ -82,9 +82,9 @@ try {
       results[`npm${phase}`].push(timed(() => run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--cache', npmCache], { cwd: tree })));
     }
     const dir = join(root, `warden-${r}`);
-    results.wardenCold.push(timed(() => w(['install', 'acme/hello@1.0.0', '--dir', dir], env)));
+    results.wardenCold.push(timed(() => w(['install', 'acme/hello@1.0.0', '--dir', dir, '--deps-network', 'registry'], env)));
     w(['uninstall', 'acme/hello', '--dir', dir]);
-    results.wardenWarm.push(timed(() => w(['install', 'acme/hello@1.0.0', '--dir', dir], env)));
+    results.wardenWarm.push(timed(() => w(['install', 'acme/hello@1.0.0', '--dir', dir, '--deps-network', 'registry'], env)));
     // Not part of the ratio: the installer's own npm step alone (same arguments, sandbox and
     // registry-only proxy, empty cache), to tell the sandbox's share from Warden's fixed costs.
     const boxTree = join(root, `box-npm-${r}`);
@@ -101,7 +101,7 @@ try {
   const breakdownMs = await new Promise((resolve, reject) => {
     const t0 = performance.now();
     const marks = {};
-    const child = spawn(process.execPath, [CLI, 'install', 'acme/hello@1.0.0', '--dir', join(root, 'warden-breakdown')], { env: { PATH: process.env.PATH, HOME: join(root, 'home'), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'install', 'acme/hello@1.0.0', '--dir', join(root, 'warden-breakdown'), '--deps-network', 'registry'], { env: { PATH: process.env.PATH, HOME: join(root, 'home'), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr.on('data', (c) => {
       for (const [key, re] of [['fetch', /… fetching/], ['deps', /… installing dependencies/], ['probe', /… starting the server/]]) if (!marks[key] && re.test(String(c))) marks[key] = performance.now() - t0;
     });

@@ -52,7 +52,12 @@ export function registerInstallCommands(program: Command): void {
     .option('--allow-downgrade', 'allow a version older than one installed or seen as latest')
     .addOption(new Option('--profile <profile>', 'network the server gets when it runs').choices(PROFILES).default('no-network'))
     .option('--allow-unsandboxed', 'degraded mode where bubblewrap is missing (no confinement, scripts refused)')
-    .addOption(new Option('--deps-network <net>', 'network for installing dependencies: the npm registry only, or none (vendored/cached deps only)').choices(['registry', 'none']).default('registry'))
+    .addOption(
+      new Option('--deps-network <net>', 'network the sandboxed dependency install gets: none (vendored or cached dependencies only) or registry (the npm registry and nothing else); the operator allows the registry')
+        .choices(['none', 'registry'])
+        .env('WARDEN_DEPS_NETWORK')
+        .default('none'),
+    )
     .addHelpText(
       'after',
       `
@@ -61,12 +66,13 @@ given with --market-key), the publisher's signature by a key the org registered 
 revoked, both statements naming exactly this ref, both digests matching the downloaded bytes,
 the release not yanked or taken down, and no rollback below a version seen before. Then the
 archive is extracted with limits (no traversal, links, devices or bombs), dependencies are
-installed in a bubblewrap sandbox (registry only, scripts off unless --allow-scripts), the
-server is started once in the sandbox to pin its tools, and warden.lock records it all.
+installed in a bubblewrap sandbox (no network unless you allow the npm registry with
+--deps-network registry or WARDEN_DEPS_NETWORK=registry; scripts off unless --allow-scripts),
+the server is started once in the sandbox to pin its tools, and warden.lock records it all.
 
 Examples:
   $ warden install acme/weather@1.2.0 --market https://market.example.org
-  $ warden install acme/weather@1.2.0 --client claude-desktop --client vscode`,
+  $ warden install acme/weather@1.2.0 --deps-network registry --client claude-desktop --client vscode`,
     )
     .action(
       action(async (refText: string, opts: { market?: string; dir: string; marketKey?: string; client?: string[]; scope: ClientScope; project: string; allowScripts?: boolean; allowDowngrade?: boolean; profile: string; allowUnsandboxed?: boolean; depsNetwork: 'registry' | 'none' }, cmd: Command) => {

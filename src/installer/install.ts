@@ -36,6 +36,7 @@ export interface InstallOptions {
    * allow-list proxy, nothing else) or `none` (no network; dependencies must be vendored in the
    * artifact or already in Warden's cache).
    */
+  /** Network for the dependency install: 'none' (the default: vendored or cached only) or the npm registry only. */
   depsNetwork?: 'registry' | 'none';
   progress?: (message: string) => void;
 }
@@ -151,7 +152,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     // A module packed with its node_modules (`warden pack --include-deps`) brings its dependencies,
     // signed with it: nothing is fetched.
     const vendored = await lstat(join(staging, 'node_modules')).then((st) => st.isDirectory(), () => false);
-    const offline = opts.depsNetwork === 'none';
+    const offline = opts.depsNetwork !== 'registry';
     if (vendored && pkg?.hasDeps) say('dependencies are vendored in the artifact; nothing to download');
     if (pkg && ((pkg.hasDeps && !vendored) || runScripts)) {
       say(`installing dependencies in the sandbox (${runScripts ? `scripts allowed: ${pkg.installScripts.join(', ')}` : 'scripts disabled'})`);
@@ -176,7 +177,9 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
       void loadProbe();
       const res = await running;
       if (res.code !== 0) {
-        const hint = offline ? ' With --deps-network none, dependencies must be vendored in the artifact (warden pack --include-deps) or already cached.' : '';
+        const hint = offline
+          ? ' Without network (the default), dependencies must be vendored in the artifact (warden pack --include-deps) or already in Warden\'s npm cache; to let the sandbox reach the npm registry (and nothing else), pass --deps-network registry or set WARDEN_DEPS_NETWORK=registry.'
+          : '';
         throw new WardenError('WARDEN_E_INSTALL_DEPS', `Dependency installation failed in the sandbox (exit ${res.code}): ${res.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 500)}.${hint}`, { where: 'npm' });
       }
     } else if (pkg && pkg.installScripts.length > 0) {

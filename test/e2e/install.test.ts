@@ -293,16 +293,20 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     expect(existsSync(join(dir, 'modules', 'acme', 'script-attack', '1.0.0', 'attack-results.json'))).toBe(false);
   }, 120_000);
 
-  it('--deps-network none: vendored dependencies install with no network; missing ones are refused', () => {
+  it('no network for dependencies by default: vendored ones install; missing ones are refused until the operator allows the registry', () => {
     const dir = join(root, 'vendored');
-    const r = w(['install', 'acme/vendored@1.0.0', '--dir', dir, '--deps-network', 'none']);
+    const r = w(['install', 'acme/vendored@1.0.0', '--dir', dir]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.json.sandbox).toMatchObject({ deps: 'vendored', installScripts: false });
     const lock = JSON.parse(readFileSync(join(dir, 'warden.lock'), 'utf8'));
     expect(Object.keys(lock.modules['acme/vendored'].files)).toContain('node_modules/tiny-dep/index.js');
-    const none = join(root, 'needs-deps');
-    expectRefused(w(['install', 'acme/needs-deps@1.0.0', '--dir', none, '--deps-network', 'none']), 'WARDEN_E_INSTALL_DEPS');
-    expectNothingInstalled(none);
+    for (const [name, extra] of [['needs-deps', []], ['needs-deps-none', ['--deps-network', 'none']]] as const) {
+      const none = join(root, name);
+      const refused = w(['install', 'acme/needs-deps@1.0.0', '--dir', none, ...extra]);
+      expectRefused(refused, 'WARDEN_E_INSTALL_DEPS');
+      expect(refused.stderr).toMatch(/--deps-network registry/);
+      expectNothingInstalled(none);
+    }
   }, 120_000);
 
   it('what a server writes into its folder on its first start is pinned, so warden run does not see it as drift', () => {
