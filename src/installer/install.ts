@@ -15,7 +15,7 @@ import { MarketClient } from './market-client.js';
 import { verifyReleaseBundle } from './verify-bundle.js';
 import { moduleLaunch } from './launch-spec.js';
 import { sandboxStarter } from './sandbox-starter.js';
-import { hashTreeTracked } from './installed-files.js';
+import { hashTree } from './installed-files.js';
 import { readLock, writeLock, type LockEntry } from './lock.js';
 
 export interface InstallOptions {
@@ -189,14 +189,12 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     say('starting the server in the sandbox to pin its tools');
     const profile = opts.runProfile ?? 'no-network';
     const { probeTools } = await loadProbe();
-    // The tree is hashed while the server starts (the hashing yields every few ms), then checked
-    // again once it stopped: whatever the server wrote into its folder on its first start
-    // (Python's __pycache__, a generated cache) is new or re-stamped and is read again, so the
-    // pins are those of the tree as it is after the probe. A failed first pass (a file removed
-    // under it) only means the second pass reads everything.
-    const firstPass = hashTreeTracked(staging).catch(() => undefined);
     const tools = await probeTools(sandboxStarter({ command: launch.command, args: launch.args, moduleDir: staging, profile, passEnv: launch.envNames, allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }), { label: refText });
-    const { files } = await hashTreeTracked(staging, await firstPass);
+    // Hashed after the server stopped, not while it starts: what a server writes into its own
+    // folder on its first start (Python's __pycache__, a generated cache) must be pinned, or the
+    // next `warden run` would see it as drift. With a read-only folder during the probe the two
+    // could overlap, but such servers would then drift at run time; the overlap bought ~50 ms.
+    const files = await hashTree(staging);
 
     await rm(finalDir, { recursive: true, force: true });
     await mkdir(join(finalDir, '..'), { recursive: true });

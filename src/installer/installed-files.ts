@@ -26,30 +26,11 @@ async function turn(s: Slicer): Promise<void> {
   s.since = performance.now();
 }
 
-/**
- * What identifies one version of an entry without reading it: inode, size, mode, and the
- * modification and change times in nanoseconds. ctime cannot be set back from user space
- * (utimes moves mtime, never ctime), so content rewritten in place shows up here.
- */
-type Stamp = string;
-
-function stampOf(st: { ino: bigint; size: bigint; mode: bigint; mtimeNs: bigint; ctimeNs: bigint }): Stamp {
-  return `${st.ino}:${st.size}:${st.mode}:${st.mtimeNs}:${st.ctimeNs}`;
-}
-
-interface Hashed {
-  sha256: string;
-  stamp: Stamp;
-  ctimeNs: bigint;
-}
-
-async function hashFile(abs: string, s: Slicer): Promise<Hashed> {
+async function hashFile(abs: string, s: Slicer): Promise<string> {
   const fd = openSync(abs, OPEN_FLAGS);
   try {
-    // Stamped before the first byte is read: a change during or after the read moves ctime.
-    const st = fstatSync(fd, { bigint: true });
-    const stamp = stampOf(st);
-    if (!st.isFile()) return { sha256: sha256Hex(`special:${st.mode}`), stamp, ctimeNs: st.ctimeNs };
+    const st = fstatSync(fd);
+    if (!st.isFile()) return sha256Hex(`special:${st.mode}`);
     const h = createHash('sha256');
     for (;;) {
       const n = readSync(fd, s.buf, 0, CHUNK, null);
@@ -57,92 +38,20 @@ async function hashFile(abs: string, s: Slicer): Promise<Hashed> {
       h.update(s.buf.subarray(0, n));
       if (n === CHUNK) await turn(s);
     }
-    return { sha256: h.digest('hex'), stamp, ctimeNs: st.ctimeNs };
+    return h.digest('hex');
   } finally {
     closeSync(fd);
   }
 }
 
-async function hashEntry(abs: string, isLink: boolean, isFile: boolean, s: Slicer): Promise<Hashed> {
+async function hashEntry(abs: string, isLink: boolean, isFile: boolean, s: Slicer): Promise<string> {
   try {
-    if (isLink || !isFile) {
-      const st = lstatSync(abs, { bigint: true });
-      const sha256 = isLink ? sha256Hex(`symlink:${readlinkSync(abs)}`) : sha256Hex(`special:${st.mode}`);
-      return { sha256, stamp: stampOf(st), ctimeNs: st.ctimeNs };
-    }
+    if (isLink) return sha256Hex(`symlink:${readlinkSync(abs)}`);
+    if (!isFile) return sha256Hex(`special:${lstatSync(abs).mode}`);
     return await hashFile(abs, s);
   } catch (err) {
     throw ioError('hash', abs, err);
   }
-}
-
-/** Every entry under root (links to folders are entries, not descended into), sorted by path. */
-async function listTree(root: string, slicer: Slicer): Promise<Array<{ abs: string; rel: string; link: boolean; file: boolean }>> {
-  const entries: Array<{ abs: string; rel: string; link: boolean; file: boolean }> = [];
-  for (const dirs = [root]; dirs.length > 0; await turn(slicer)) {
-    const dir = dirs.pop()!;
-    let listing;
-    try {
-      listing = readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      throw ioError('list', dir, err);
-    }
-    for (const e of listing) {
-      const abs = join(dir, e.name);
-      if (e.isDirectory()) dirs.push(abs);
-      else entries.push({ abs, rel: relative(root, abs).split(sep).join('/'), link: e.isSymbolicLink(), file: e.isFile() });
-    }
-  }
-  return entries.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
-}
-
-/** Hashes of a tree, and what is needed to tell later which of them still hold. */
-export interface TrackedHashes {
-  files: Record<string, string>;
-  stamps: Map<string, Stamp>;
-  /** Wall clock (ns) when the pass began, less a margin for coarse file timestamps. */
-  racyAfterNs: bigint;
-}
-
-/**
- * Linux stamps files with a coarse clock (one tick, up to 10 ms): a change in the same tick as
- * an earlier one can leave every stamp field equal. Entries changed this close to (or after)
- * the start of the pass that hashed them are "racily clean" (git's term) and are re-read.
- */
-const RACY_MARGIN_NS = 50_000_000n;
-
-/**
- * Hashes a tree. With `previous` (a pass over the same tree, e.g. one that ran while the module's
- * server was starting), an entry whose stamp is unchanged and was not racily clean keeps its
- * previous hash; anything new, changed, or touched near that pass is read again, and entries that
- * are gone are dropped. The result is what a full pass now would give.
- */
-export async function hashTreeTracked(root: string, previous?: TrackedHashes): Promise<TrackedHashes> {
-  const racyAfterNs = BigInt(Date.now()) * 1_000_000n - RACY_MARGIN_NS;
-  const slicer: Slicer = { buf: Buffer.allocUnsafe(CHUNK), since: performance.now() };
-  const files: Record<string, string> = {};
-  const stamps = new Map<string, Stamp>();
-  for (const e of await listTree(root, slicer)) {
-    const before = previous?.stamps.get(e.rel);
-    if (before !== undefined) {
-      let st;
-      try {
-        st = lstatSync(e.abs, { bigint: true });
-      } catch (err) {
-        throw ioError('hash', e.abs, err);
-      }
-      if (stampOf(st) === before && st.ctimeNs < previous!.racyAfterNs) {
-        files[e.rel] = previous!.files[e.rel]!;
-        stamps.set(e.rel, before);
-        continue;
-      }
-    }
-    const h = await hashEntry(e.abs, e.link, e.file, slicer);
-    files[e.rel] = h.sha256;
-    stamps.set(e.rel, h.stamp);
-    await turn(slicer);
-  }
-  return { files, stamps, racyAfterNs };
 }
 
 /**
@@ -155,7 +64,30 @@ export async function hashTreeTracked(root: string, previous?: TrackedHashes): P
  * 4-5x the reading itself (3,689 files: ~50 ms this way, 200-500 ms with fs/promises).
  */
 export async function hashTree(root: string): Promise<Record<string, string>> {
-  return (await hashTreeTracked(root)).files;
+  const slicer: Slicer = { buf: Buffer.allocUnsafe(CHUNK), since: performance.now() };
+  const entries: Array<{ abs: string; link: boolean; file: boolean }> = [];
+  // Links to folders are entries (hashed by target), not descended into.
+  for (const dirs = [root]; dirs.length > 0; await turn(slicer)) {
+    const dir = dirs.pop()!;
+    let listing;
+    try {
+      listing = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      throw ioError('list', dir, err);
+    }
+    for (const e of listing) {
+      const abs = join(dir, e.name);
+      if (e.isDirectory()) dirs.push(abs);
+      else entries.push({ abs, link: e.isSymbolicLink(), file: e.isFile() });
+    }
+  }
+  entries.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
+  const out: Record<string, string> = {};
+  for (const e of entries) {
+    out[relative(root, e.abs).split(sep).join('/')] = await hashEntry(e.abs, e.link, e.file, slicer);
+    await turn(slicer);
+  }
+  return out;
 }
 
 /** Same shape as a tool drift, so `hasDrift` from core/tool-pin serves both. */

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffFiles, hashTree, hashTreeTracked } from '../../src/installer/installed-files.js';
+import { diffFiles, hashTree } from '../../src/installer/installed-files.js';
 import { isWardenError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -93,52 +93,3 @@ describe('hashTree', () => {
   });
 });
 
-describe('hashTreeTracked (a pass during the server probe, checked again after it)', () => {
-  const settle = () => new Promise((r) => setTimeout(r, 120)); // older than the racy margin
-
-  it('keeps the first pass hash of an entry that did not change since, and re-reads what did', async () => {
-    const dir = tree();
-    await settle();
-    const first = await hashTreeTracked(dir);
-    // Prove reuse: a hash planted in the first pass survives for an untouched, settled file...
-    const planted = { ...first, files: { ...first.files, 'server.mjs': 'f'.repeat(64) } };
-    await settle();
-    // ...while a file rewritten in place with the same size and its old mtime put back is read again.
-    const pkg = join(dir, 'node_modules', 'dep', 'package.json');
-    const { atime, mtime } = statSync(pkg);
-    writeFileSync(pkg, '{"name":"evl"}');
-    utimesSync(pkg, atime, mtime);
-    writeFileSync(join(dir, 'added.js'), 'new');
-    rmSync(join(dir, 'node_modules', 'dep', 'lib', 'empty.js'));
-    const second = await hashTreeTracked(dir, planted);
-    expect(second.files['server.mjs']).toBe('f'.repeat(64));
-    expect(second.files['node_modules/dep/package.json']).toBe(sha('{"name":"evl"}'));
-    expect(second.files['added.js']).toBe(sha('new'));
-    expect(second.files).not.toHaveProperty('node_modules/dep/lib/empty.js');
-  });
-
-  it('re-reads entries changed close to the first pass even when every stamp field looks the same', async () => {
-    const dir = tree(); // written just now: racily clean for a pass that starts now
-    const first = await hashTreeTracked(dir);
-    const planted = { ...first, files: { ...first.files, 'server.mjs': 'f'.repeat(64) } };
-    const second = await hashTreeTracked(dir, planted);
-    expect(second.files['server.mjs']).toBe(sha('console.log(1)\n'));
-  });
-
-  it('ends equal to a full pass when the tree is written to while the first pass runs', async () => {
-    const dir = tree();
-    for (let i = 0; i < 300; i++) writeFileSync(join(dir, 'node_modules', 'dep', `f${i}.js`), `v1 ${i}`);
-    await settle();
-    const first = hashTreeTracked(dir);
-    // What a starting server does: rewrite some files, add a cache folder, replace a file by a link.
-    for (let i = 0; i < 300; i += 7) writeFileSync(join(dir, 'node_modules', 'dep', `f${i}.js`), `v2 ${i}`);
-    mkdirSync(join(dir, '__pycache__'));
-    writeFileSync(join(dir, '__pycache__', 'server.pyc'), 'bytecode');
-    rmSync(join(dir, 'node_modules', 'dep', 'f5.js'));
-    symlinkSync('/etc/hostname', join(dir, 'node_modules', 'dep', 'f5.js'));
-    const second = await hashTreeTracked(dir, await first);
-    expect(second.files).toEqual(await hashTree(dir));
-    expect(second.files['node_modules/dep/f7.js']).toBe(sha('v2 7'));
-    expect(second.files['__pycache__/server.pyc']).toBe(sha('bytecode'));
-  });
-});
