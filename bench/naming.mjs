@@ -159,7 +159,8 @@ function synthName() {
   if (r < 0.75) return `@${rand() < 0.3 ? pick(scopes) : `${pick(words)}${Math.floor(rand() * 100)}`}/${name}`;
   return name;
 }
-const all = new Set([...npm, ...mcp]);
+// Lower case: the index folds case, so `Foo` and `foo` would be one name.
+const all = new Set([...npm, ...mcp].map((n) => n.toLowerCase()));
 while (all.size < N) all.add(synthName());
 const names = [...all];
 const freshQueries = [];
