@@ -139,6 +139,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
   await mkdir(stagingRoot, { recursive: true });
   const staging = join(stagingRoot, `${opts.ref.org}-${opts.ref.name}-${randomBytes(6).toString('hex')}`);
   const finalDir = join(opts.dir, 'modules', opts.ref.org, opts.ref.name, opts.ref.version);
+  let createdCache: string | undefined;
   try {
     say('extracting');
     await extractArtifact(fetched.artifact, staging);
@@ -159,6 +160,8 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
       // A persistent npm cache makes repeat installs fast; it is only shared when no package code
       // runs (scripts off), so a hostile install script can never poison it for later installs.
       const cacheHome = runScripts ? undefined : join(opts.dir, 'cache', 'home');
+      // A first install that fails must not leave the cache folder it created behind.
+      if (cacheHome && (await mkdir(join(opts.dir, 'cache'), { recursive: true })) !== undefined) createdCache = join(opts.dir, 'cache');
       if (cacheHome) await mkdir(cacheHome, { recursive: true });
       // With the cache, --prefer-offline skips revalidating what the lockfile's integrity pins anyway.
       const npmArgs = [pkg.hasLockfile && !vendored ? 'ci' : 'install', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier', ...(runScripts ? [] : ['--ignore-scripts']), ...(offline ? ['--offline'] : cacheHome && pkg.hasLockfile ? ['--prefer-offline'] : [])];
@@ -228,6 +231,9 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     }
     if (previous && previous.path !== entry.path) await rm(join(opts.dir, previous.path), { recursive: true, force: true });
     return { ref: refText, path: finalDir, entry, marketKeyPinned: pinnedHow };
+  } catch (err) {
+    if (createdCache) await rm(createdCache, { recursive: true, force: true });
+    throw err;
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

@@ -34,6 +34,7 @@ function expectRefused(r: CliResult, code: string) {
 function expectNothingInstalled(dir: string) {
   expect(existsSync(join(dir, 'modules'))).toBe(false);
   expect(existsSync(join(dir, 'warden.lock'))).toBe(false);
+  expect(existsSync(join(dir, 'cache'))).toBe(false);
   if (existsSync(join(dir, '.staging'))) expect(readdirSync(join(dir, '.staging'))).toEqual([]);
 }
 
