@@ -126,9 +126,6 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     pinnedHow = 'first-use';
   }
 
-  if (fetched.metadata.status === 'taken-down') {
-    throw new WardenError('WARDEN_E_RELEASE_UNAVAILABLE', `${refText} was taken down by the market; it cannot be installed.`, { where: 'release status' });
-  }
   const installed = lock.modules[id]?.version;
   const floor = [lock.highestSeen[id], installed].filter((v): v is string => Boolean(v)).sort(semver.rcompare)[0];
   say('verifying market countersignature, publisher signature and digests');
@@ -220,7 +217,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     };
     const previous = lock.modules[id];
     lock.modules[id] = entry;
-    const seen = [opts.ref.version, fetched.latestVersion, lock.highestSeen[id]].filter((v): v is string => Boolean(v) && semver.valid(v) !== null);
+    const seen = [opts.ref.version, verified.latestVersion, lock.highestSeen[id]].filter((v): v is string => Boolean(v) && semver.valid(v) !== null);
     lock.highestSeen[id] = seen.sort(semver.rcompare)[0]!;
     if (pinnedHow === 'first-use') lock.markets[origin] = { keyid: served.keyid, pem: served.pem, pinnedAt: new Date().toISOString() };
     try {

@@ -31,7 +31,6 @@ export interface FetchedRelease {
   bundle: ReleaseBundle;
   metadata: ReleaseMetadata;
   artifact: Buffer;
-  latestVersion: string | undefined;
   marketKey: { keyid: string; publicKeyPem: string };
 }
 
@@ -121,13 +120,14 @@ export class MarketClient {
     return { ...(meta as ReleaseMetadata), isLatest: Boolean(official?.isLatest) };
   }
 
-  async latestVersion(ref: ModuleRef): Promise<string | undefined> {
+  /** The market's signed, dated state of one release (core/release-state.ts); verified by the caller. */
+  async releaseState(ref: ModuleRef): Promise<DsseEnvelope> {
+    const path = `/warden/v1/servers/${encodeURIComponent(formatModuleId(ref))}/versions/${encodeURIComponent(ref.version)}/state`;
     try {
-      const doc = await this.getJson<{ server?: { version?: unknown } }>(`/v0.1/servers/${encodeURIComponent(formatModuleId(ref))}/versions/latest`);
-      return typeof doc.server?.version === 'string' ? doc.server.version : undefined;
+      return await this.getEnvelope(path);
     } catch (err) {
-      if (err instanceof WardenError && err.code === 'WARDEN_E_NOT_FOUND') return undefined;
-      throw err;
+      if (err instanceof WardenError && err.code === 'WARDEN_E_MARKET_UNREACHABLE') throw err;
+      throw new WardenError('WARDEN_E_RELEASE_STATE', `The market did not serve a signed release state for ${formatModuleId(ref)}@${ref.version}: ${(err as Error).message}`, { where: path, cause: err });
     }
   }
 
@@ -143,10 +143,16 @@ export class MarketClient {
    * a byte of the artifact is extracted.
    */
   async fetchRelease(ref: ModuleRef): Promise<FetchedRelease> {
-    const [marketKey, metadata, latestVersion] = await Promise.all([this.marketKey(), this.releaseMetadata(ref), this.latestVersion(ref)]);
+    // Fetched alongside, reported after: a release that does not exist is "not found", not "no state".
+    const state = this.releaseState(ref).then((envelope) => ({ envelope }), (err: unknown) => ({ err }));
+    const [marketKey, metadata] = await Promise.all([this.marketKey(), this.releaseMetadata(ref)]);
+    const fetchedState = await state;
+    if ('err' in fetchedState) throw fetchedState.err;
+    const stateEnvelope = fetchedState.envelope;
     if (metadata.status === 'taken-down') {
-      // Its envelopes and bytes are no longer served; the status alone decides.
-      return { bundle: { ref, publisherEnvelope: { payloadType: '', payload: '', signatures: [] }, marketEnvelope: { payloadType: '', payload: '', signatures: [] }, orgKeys: [], status: metadata.status }, metadata, artifact: Buffer.alloc(0), latestVersion, marketKey };
+      // Its envelopes and bytes are no longer served; the signed state decides (the caller verifies it).
+      const none = { payloadType: '', payload: '', signatures: [] };
+      return { bundle: { ref, publisherEnvelope: none, marketEnvelope: none, orgKeys: [], stateEnvelope }, metadata, artifact: Buffer.alloc(0), marketKey };
     }
     const [publisherEnvelope, marketEnvelope, orgKeys, { body: artifact }] = await Promise.all([
       this.getEnvelope(metadata.envelope),
@@ -154,6 +160,6 @@ export class MarketClient {
       this.orgKeys(ref.org),
       this.getBytes(metadata.artifact, this.limits.artifactBytes),
     ]);
-    return { bundle: { ref, publisherEnvelope, marketEnvelope, orgKeys, status: metadata.status }, metadata, artifact, latestVersion, marketKey };
+    return { bundle: { ref, publisherEnvelope, marketEnvelope, orgKeys, stateEnvelope }, metadata, artifact, marketKey };
   }
 }

@@ -98,6 +98,7 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
         expect(r.status, r.stdout + r.stderr).toBe(0);
       }
     };
+    publish('echo-raw', 'acme/echo', '0.8.0', 'alice');
     publish('echo-raw', 'acme/echo', '0.9.0', 'alice');
     publish('echo-raw', 'acme/echo', '1.0.0', 'alice');
     publish('echo-raw', 'acme/echo', '1.1.0', 'alice');
@@ -128,6 +129,7 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     });
     publish('echo-raw', 'acme/needs-deps', '1.0.0', 'alice', (dir) => writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'needs-deps', version: '1.0.0', private: true, dependencies: { 'left-pad': '1.3.0' } })));
     expect(w(['status', 'set', 'acme/echo@0.9.0', 'taken-down', '--reason', 'malware found'], admin).status).toBe(0);
+    expect(w(['status', 'set', 'acme/echo@0.8.0', 'yanked', '--reason', 'broken build'], admin).status).toBe(0);
     const keyid = JSON.parse(w(['org', 'key', 'list', 'acme']).stdout).keys.find((k: { publicKeyPem: string }) => k.publicKeyPem === readFileSync(keys('retired').pub, 'utf8')).keyid;
     expect(w(['org', 'key', 'revoke', 'acme', keyid], admin).status).toBe(0);
   }, 240_000);
@@ -229,6 +231,43 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     expectRefused(w(['install', 'acme/echo@0.9.0', '--dir', dir]), 'WARDEN_E_RELEASE_UNAVAILABLE');
     expectNothingInstalled(dir);
   }, 60_000);
+
+  it('a lying mirror cannot un-yank a release, hide a key revocation, or pass off the state of another release', async () => {
+    // The unsigned metadata says the yanked release is fine; the market's signed state says yanked.
+    mitm.matchers.push({ test: (p) => p.startsWith('/v0.1/') && p.includes('0.8.0'), rewrite: (b) => Buffer.from(b.toString().replaceAll('"yanked"', '"active"')) });
+    const unyanked = join(root, 'unyanked');
+    const r1 = await wa(['install', 'acme/echo@0.8.0', '--dir', unyanked, '--market', mitm.url]);
+    mitm.matchers.length = 0;
+    expect(mitm.hits.some((h) => h.startsWith('/v0.1/') && h.includes('0.8.0'))).toBe(true);
+    expectRefused(r1, 'WARDEN_E_RELEASE_UNAVAILABLE');
+    expectNothingInstalled(unyanked);
+    // The served key list no longer marks the retired key as revoked; the signed state still does.
+    mitm.rewrites.set('/warden/v1/orgs/acme/keys', (b) => {
+      const doc = JSON.parse(b.toString()) as { keys: Array<{ revokedAt: unknown }> };
+      for (const k of doc.keys) k.revokedAt = null;
+      return Buffer.from(JSON.stringify(doc));
+    });
+    const hidden = join(root, 'hidden-revocation');
+    const r2 = await wa(['install', 'acme/old-signer@1.0.0', '--dir', hidden, '--market', mitm.url]);
+    mitm.rewrites.clear();
+    expectRefused(r2, 'WARDEN_E_PUBLISHER_KEY_REVOKED');
+    expectNothingInstalled(hidden);
+    // A genuine signed state, but of another release, and one with its payload edited.
+    const other = Buffer.from(await (await fetch(`${market.url}/warden/v1/servers/${encodeURIComponent('acme/echo')}/versions/1.1.0/state`)).arrayBuffer());
+    const edited = (b: Buffer) => {
+      const env = JSON.parse(b.toString());
+      env.payload = Buffer.from(Buffer.from(env.payload, 'base64').toString().replace('"published"', '"active"').replace('"yanked"', '"published"')).toString('base64');
+      return Buffer.from(JSON.stringify(env));
+    };
+    for (const [name, rewrite, version] of [['other-state', () => other, '1.0.0'], ['edited-state', edited, '0.8.0']] as const) {
+      mitm.matchers.push({ test: (p) => p.endsWith(`/versions/${version}/state`), rewrite });
+      const dir = join(root, name);
+      const r = await wa(['install', `acme/echo@${version}`, '--dir', dir, '--market', mitm.url]);
+      mitm.matchers.length = 0;
+      expectRefused(r, 'WARDEN_E_RELEASE_STATE');
+      expectNothingInstalled(dir);
+    }
+  }, 120_000);
 
   describe('archives that verify but are malicious (a compromised publisher and market key)', () => {
     const cases: Array<[string, () => Buffer, string]> = [

@@ -6,6 +6,7 @@ import { buildStatement, WARDEN_PUBLISH_PREDICATE } from '../../src/core/stateme
 import { countersign, type ReleasePredicate } from '../../src/core/countersignature.js';
 import { digestBytes } from '../../src/core/digest.js';
 import { verifyReleaseBundle, type ReleaseBundle, type InstallPolicy } from '../../src/installer/verify-bundle.js';
+import { signReleaseState, type ReleaseState } from '../../src/core/release-state.js';
 
 const marketPair = generateEd25519();
 const pubPair = generateEd25519();
@@ -26,6 +27,9 @@ function publishEnv(name = 'acme/hello@1.2.0', key = publisher, d = digests) {
 function predicate(over: Partial<ReleasePredicate> = {}): ReleasePredicate {
   return { ref: 'acme/hello@1.2.0', publisherKeyid: publisher.keyid, scan: { status: 'ran' }, naming: { status: 'ran' }, rating: 'A', score: 95, status: 'accepted', logIndex: 7, time: new Date(0).toISOString(), ...over };
 }
+function stateEnv(over: Partial<ReleaseState> = {}, key = market) {
+  return signReleaseState({ ref: 'acme/hello@1.2.0', status: 'published', latestVersion: '1.2.0', revokedKeyids: [oldKey.keyid], issuedAt: new Date().toISOString(), ...over }, key);
+}
 function bundle(over: Partial<ReleaseBundle> = {}): ReleaseBundle {
   return {
     ref,
@@ -35,7 +39,7 @@ function bundle(over: Partial<ReleaseBundle> = {}): ReleaseBundle {
       { keyid: publisher.keyid, pem: pubPair.publicPem, revoked: false },
       { keyid: oldKey.keyid, pem: oldPair.publicPem, revoked: true },
     ],
-    status: 'active',
+    stateEnvelope: stateEnv(),
     ...over,
   };
 }
@@ -81,10 +85,33 @@ describe('verifying a release bundle before extraction', () => {
     expect(codeOf(() => verifyReleaseBundle(b, digests, policy))).toBe('WARDEN_E_MARKET_COUNTERSIG');
   });
 
-  it('yanked and taken-down releases; deprecated still installs', () => {
-    expect(codeOf(() => verifyReleaseBundle(bundle({ status: 'taken-down' }), digests, policy))).toBe('WARDEN_E_RELEASE_UNAVAILABLE');
-    expect(codeOf(() => verifyReleaseBundle(bundle({ status: 'yanked' }), digests, policy))).toBe('WARDEN_E_RELEASE_UNAVAILABLE');
-    expect(verifyReleaseBundle(bundle({ status: 'deprecated' }), digests, policy).publisherKeyid).toBe(publisher.keyid);
+  it('yanked and taken-down releases (by the signed state); deprecated still installs', () => {
+    expect(codeOf(() => verifyReleaseBundle(bundle({ stateEnvelope: stateEnv({ status: 'taken-down' }) }), digests, policy))).toBe('WARDEN_E_RELEASE_UNAVAILABLE');
+    expect(codeOf(() => verifyReleaseBundle(bundle({ stateEnvelope: stateEnv({ status: 'yanked' }) }), digests, policy))).toBe('WARDEN_E_RELEASE_UNAVAILABLE');
+    expect(verifyReleaseBundle(bundle({ stateEnvelope: stateEnv({ status: 'deprecated' }) }), digests, policy).publisherKeyid).toBe(publisher.keyid);
+  });
+
+  it('the signed state: a revocation it lists counts even when the served key list hides it', () => {
+    const hidden = bundle({
+      publisherEnvelope: publishEnv(undefined, oldKey),
+      marketEnvelope: countersign('acme/hello@1.2.0', digests, predicate({ publisherKeyid: oldKey.keyid }), market),
+      orgKeys: [{ keyid: oldKey.keyid, pem: oldPair.publicPem, revoked: false }],
+    });
+    expect(codeOf(() => verifyReleaseBundle(hidden, digests, policy))).toBe('WARDEN_E_PUBLISHER_KEY_REVOKED');
+    expect(verifyReleaseBundle(bundle(), digests, policy).latestVersion).toBe('1.2.0');
+  });
+
+  it('the signed state: forged, signed by an untrusted key, for another release, stale or from the future', () => {
+    const forged = stateEnv({ status: 'taken-down' });
+    forged.payload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(forged.payload, 'base64').toString()), status: 'published' })).toString('base64');
+    expect(codeOf(() => verifyReleaseBundle(bundle({ stateEnvelope: forged }), digests, policy))).toBe('WARDEN_E_RELEASE_STATE');
+    expect(codeOf(() => verifyReleaseBundle(bundle({ stateEnvelope: stateEnv({}, stranger) }), digests, policy))).toBe('WARDEN_E_KEY_UNKNOWN');
+    expect(codeOf(() => verifyReleaseBundle(bundle({ stateEnvelope: stateEnv({ ref: 'acme/hello@1.1.0' }) }), digests, policy))).toBe('WARDEN_E_RELEASE_STATE');
+    const issued = Date.parse('2026-01-01T00:00:00Z');
+    const old = bundle({ stateEnvelope: stateEnv({ issuedAt: new Date(issued).toISOString() }) });
+    expect(codeOf(() => verifyReleaseBundle(old, digests, { ...policy, now: issued + 9 * 60_000 }))).toBeUndefined();
+    expect(codeOf(() => verifyReleaseBundle(old, digests, { ...policy, now: issued + 11 * 60_000 }))).toBe('WARDEN_E_RELEASE_STATE'); // replayed
+    expect(codeOf(() => verifyReleaseBundle(old, digests, { ...policy, now: issued - 11 * 60_000 }))).toBe('WARDEN_E_RELEASE_STATE'); // from the future
   });
 
   it('rollback below the highest version seen, unless explicitly allowed', () => {

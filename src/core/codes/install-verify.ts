@@ -4,6 +4,7 @@ import type { CodeInfo } from './types.js';
 export const installVerifyCodes = {
   WARDEN_E_MARKET_KEY_CHANGED: { kind: 'rejected', http: 403, summary: 'The market signs with a key other than the one pinned on first use. If the operator rotated it, pin the new key with --market-key; otherwise someone is impersonating the market.' },
   WARDEN_E_PUBLISHER_KEY_REVOKED: { kind: 'rejected', http: 403, summary: 'The release is signed by a publisher key that its org has revoked. Do not install it; ask the publisher for a release signed with a current key.' },
+  WARDEN_E_RELEASE_STATE: { kind: 'rejected', http: 502, summary: 'The market\'s signed release state (status, latest version, revoked keys) is missing, not signed by the market key, for another release, or too old (a replayed answer). Do not install; check the path to the market, or this machine\'s clock.' },
   WARDEN_E_RELEASE_UNAVAILABLE: { kind: 'rejected', http: 410, summary: 'The release was yanked or taken down by the market. Install another version.' },
   WARDEN_E_ROLLBACK: { kind: 'rejected', http: 409, summary: 'The version is older than one this machine already installed or saw as latest (possible rollback attack). Pass --allow-downgrade only if you mean it.' },
   WARDEN_E_MARKET_UNREACHABLE: { kind: 'input', http: 502, summary: 'The market did not answer or answered with an error. Check --market and your network.' },

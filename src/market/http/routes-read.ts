@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WardenError } from '../../core/errors.js';
 import { formatModuleId, parseModuleId, validateVersion } from '../../core/ref.js';
+import { signReleaseState } from '../../core/release-state.js';
 import type { MarketContext } from '../context.js';
 import { auditHead, listReleases, listVersions, readAudit, readRelease, LISTED_STATUSES, DELETED_STATUSES, type ReleaseRow } from '../store/repo.js';
 import { checkName } from '../orgs.js';
@@ -134,6 +135,26 @@ export function registerReadRoutes(app: FastifyInstance, ctx: MarketContext): vo
     );
   envelopeRoute('envelope');
   envelopeRoute('countersignature');
+
+  /**
+   * The release's mutable state, signed now with the market key (core/release-state.ts): status,
+   * latest version and revoked publisher keys. Served for taken-down releases too, so an
+   * installer behind a lying mirror still learns the truth. Never cached: its date is the point.
+   */
+  app.get<{ Params: { serverName: string; version: string } }>(
+    '/warden/v1/servers/:serverName/versions/:version/state',
+    { schema: { params: { type: 'object', properties: { serverName: S.serverName, version: S.version } }, response: { 200: looseObject } } },
+    async (req, reply) => {
+      const row = await findRelease(req.params, true);
+      const { org } = parseModuleId(row.server_name, 'serverName');
+      const revoked = await ctx.store.db.selectFrom('org_keys').select('keyid').where('org', '=', org).where('revoked_at', 'is not', null).execute();
+      const envelope = signReleaseState(
+        { ref: `${row.server_name}@${row.version}`, status: row.status, latestVersion: row.latest_version, revokedKeyids: revoked.map((k) => k.keyid).sort(), issuedAt: new Date().toISOString() },
+        ctx.marketKey,
+      );
+      return reply.type('application/json').header('Cache-Control', 'no-store').send(JSON.stringify(envelope));
+    },
+  );
 
   app.get<{ Params: { digest: string } }>(
     '/warden/v1/artifacts/sha256/:digest',
