@@ -80,18 +80,30 @@ Examples:
         const clients = (opts.client ?? []).map(parseClientId);
         const dir = resolve(opts.dir);
         const { installModule } = await installer();
-        const res = await installModule({
-          ref,
-          market: marketUrl(opts.market),
-          dir,
-          marketKey: opts.marketKey ? await readPublicKeyFile(opts.marketKey) : undefined,
-          allowScripts: opts.allowScripts,
-          allowDowngrade: opts.allowDowngrade,
-          runProfile: opts.profile as 'no-network',
-          allowUnsandboxed: opts.allowUnsandboxed,
-          depsNetwork: opts.depsNetwork,
-          progress: cmd.optsWithGlobals().json ? undefined : (m) => note(`… ${m}`),
-        });
+        // Ctrl-C or SIGTERM: kill what runs in the sandbox, let every cleanup run, exit with the cause.
+        const interrupt = new AbortController();
+        const onSignal = (sig: NodeJS.Signals) => interrupt.abort(sig);
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        let res;
+        try {
+          res = await installModule({
+            signal: interrupt.signal,
+            ref,
+            market: marketUrl(opts.market),
+            dir,
+            marketKey: opts.marketKey ? await readPublicKeyFile(opts.marketKey) : undefined,
+            allowScripts: opts.allowScripts,
+            allowDowngrade: opts.allowDowngrade,
+            runProfile: opts.profile as 'no-network',
+            allowUnsandboxed: opts.allowUnsandboxed,
+            depsNetwork: opts.depsNetwork,
+            progress: cmd.optsWithGlobals().json ? undefined : (m) => note(`… ${m}`),
+          });
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
         const wired: Array<{ client: ClientId; file: string; backup?: string }> = [];
         for (const client of clients) {
           const r = await addServerToClient(client, opts.scope, clientEnvFromProcess(resolve(opts.project)), serverKey(formatModuleId(ref)), launcherFor(formatModuleId(ref), dir));

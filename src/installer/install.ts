@@ -9,7 +9,7 @@ import { formatModuleId, formatRef, sameRef, type ModuleRef } from '../core/ref.
 import { manifestRef } from '../core/manifest.js';
 import { readModuleManifest } from '../core/pack.js';
 import { pinTools } from '../core/tool-pin.js';
-import { runSandboxed, type SandboxProfileName } from '../sandbox/index.js';
+import { runSandboxed, throwIfInterrupted, type SandboxProfileName } from '../sandbox/index.js';
 import { extractArtifact } from './extract.js';
 import { MarketClient } from './market-client.js';
 import { verifyReleaseBundle } from './verify-bundle.js';
@@ -32,13 +32,14 @@ export interface InstallOptions {
   /** Degraded mode where bubblewrap is missing: env cleared, scripts refused, no confinement. */
   allowUnsandboxed?: boolean;
   /**
-   * Network for dependency installation: `registry` (default: the npm registry through the
-   * allow-list proxy, nothing else) or `none` (no network; dependencies must be vendored in the
-   * artifact or already in Warden's cache).
+   * Network for the dependency install: `none` (the default; dependencies must be vendored in the
+   * artifact or already in Warden's cache) or `registry` (the npm registry through the allow-list
+   * proxy, nothing else).
    */
-  /** Network for the dependency install: 'none' (the default: vendored or cached only) or the npm registry only. */
   depsNetwork?: 'registry' | 'none';
   progress?: (message: string) => void;
+  /** Aborted on Ctrl-C/SIGTERM: running sandboxes are killed and the install stops with nothing installed. */
+  signal?: AbortSignal;
 }
 
 export interface InstallResult {
@@ -132,6 +133,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
   const digests = digestBytes(fetched.artifact);
   const verified = verifyReleaseBundle(fetched.bundle, digests, { marketKeys: [trusted], highestSeen: floor, allowDowngrade: opts.allowDowngrade });
 
+  throwIfInterrupted(opts.signal);
   const stagingRoot = join(opts.dir, '.staging');
   await mkdir(stagingRoot, { recursive: true });
   const staging = join(stagingRoot, `${opts.ref.org}-${opts.ref.name}-${randomBytes(6).toString('hex')}`);
@@ -152,6 +154,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     const vendored = await lstat(join(staging, 'node_modules')).then((st) => st.isDirectory(), () => false);
     const offline = opts.depsNetwork !== 'registry';
     if (vendored && pkg?.hasDeps) say('dependencies are vendored in the artifact; nothing to download');
+    throwIfInterrupted(opts.signal);
     if (pkg && ((pkg.hasDeps && !vendored) || runScripts)) {
       say(`installing dependencies in the sandbox (${runScripts ? `scripts allowed: ${pkg.installScripts.join(', ')}` : 'scripts disabled'})`);
       // A persistent npm cache makes repeat installs fast; it is only shared when no package code
@@ -164,6 +167,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
       const npmArgs = [pkg.hasLockfile && !vendored ? 'ci' : 'install', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier', ...(runScripts ? [] : ['--ignore-scripts']), ...(offline ? ['--offline'] : cacheHome && pkg.hasLockfile ? ['--prefer-offline'] : [])];
       const needsRegistry = pkg.hasDeps && !vendored && !offline;
       const running = runSandboxed({
+        signal: opts.signal,
         command: 'npm',
         args: npmArgs,
         profile: needsRegistry ? 'registry-only' : 'no-network',
@@ -189,12 +193,15 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     say('starting the server in the sandbox to pin its tools');
     const profile = opts.runProfile ?? 'no-network';
     const { probeTools } = await loadProbe();
-    const tools = await probeTools(sandboxStarter({ command: launch.command, args: launch.args, moduleDir: staging, profile, passEnv: launch.envNames, allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }), { label: refText });
+    throwIfInterrupted(opts.signal);
+    const tools = await probeTools(sandboxStarter({ command: launch.command, args: launch.args, moduleDir: staging, profile, passEnv: launch.envNames, allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000, signal: opts.signal }), { label: refText });
+    throwIfInterrupted(opts.signal);
     // Hashed after the server stopped, not while it starts: what a server writes into its own
     // folder on its first start (Python's __pycache__, a generated cache) must be pinned, or the
     // next `warden run` would see it as drift. With a read-only folder during the probe the two
     // could overlap, but such servers would then drift at run time; the overlap bought ~50 ms.
     const files = await hashTree(staging);
+    throwIfInterrupted(opts.signal);
 
     await rm(finalDir, { recursive: true, force: true });
     await mkdir(join(finalDir, '..'), { recursive: true });
@@ -230,6 +237,8 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
     return { ref: refText, path: finalDir, entry, marketKeyPinned: pinnedHow };
   } catch (err) {
     if (createdCache) await rm(createdCache, { recursive: true, force: true });
+    // A sandbox killed by the interrupt fails in its own way (npm exit, closed MCP stream): say why.
+    throwIfInterrupted(opts.signal);
     throw err;
   } finally {
     await rm(staging, { recursive: true, force: true });

@@ -11,6 +11,8 @@ export interface ServerSandbox {
   allowUnsandboxed?: boolean;
   /** Long-running servers get no wall-clock limit beyond the launcher's maximum. */
   timeoutMs?: number;
+  /** Aborting it kills the server (see SandboxOptions.signal). */
+  signal?: AbortSignal;
 }
 
 /** Starts an installed module's server inside the sandbox (or the documented degraded mode). */
@@ -24,6 +26,7 @@ export function sandboxStarter(s: ServerSandbox): StartServer {
       passEnv: s.passEnv,
       allowUnsandboxed: s.allowUnsandboxed,
       timeoutMs: s.timeoutMs ?? 24 * 3600_000,
+      ...(s.signal ? { signal: s.signal } : {}),
     });
     return { stdin: h.child.stdin!, stdout: h.child.stdout!, stderr: h.child.stderr, kill: () => h.kill(), exited: h.exited };
   };

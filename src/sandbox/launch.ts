@@ -43,6 +43,11 @@ export interface SandboxOptions {
   allowUnsandboxed?: boolean;
   /** Use this bwrap binary instead of the system one (tests simulate a missing bwrap with it). */
   bwrapPath?: string;
+  /**
+   * Aborting it (the user pressed Ctrl-C) kills the sandbox at once; its own cleanup (proxy,
+   * cgroup, private HOME) still runs. An already aborted signal refuses the launch.
+   */
+  signal?: AbortSignal;
 }
 
 export interface SandboxExit {
@@ -163,6 +168,29 @@ function identityFolder(): string {
  * installer, `warden run` and the gateway use. See docs/sandbox.md for what each profile grants.
  */
 export async function launchSandboxed(options: SandboxOptions): Promise<SandboxHandle> {
+  throwIfInterrupted(options.signal);
+  const h = await launchUnwatched(options);
+  const signal = options.signal;
+  if (signal) {
+    const onAbort = () => h.kill('SIGKILL');
+    if (signal.aborted) onAbort();
+    else {
+      signal.addEventListener('abort', onAbort, { once: true });
+      void h.exited.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => undefined);
+    }
+  }
+  return h;
+}
+
+/** WARDEN_E_INTERRUPTED when the signal was aborted. */
+export function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    const why = typeof signal.reason === 'string' ? signal.reason : 'an interrupt';
+    throw new WardenError('WARDEN_E_INTERRUPTED', `Stopped by ${why}; what was started was cleaned up.`);
+  }
+}
+
+async function launchUnwatched(options: SandboxOptions): Promise<SandboxHandle> {
   const v = validate(options);
   let tools: ReturnType<typeof detectSandboxTools> | undefined;
   try {
@@ -331,6 +359,7 @@ export async function runSandboxed(options: RunOptions): Promise<RunResult> {
   h.child.stdin?.on('error', () => undefined);
   h.child.stdin?.end(options.input === undefined ? undefined : Buffer.from(options.input));
   const exit = await h.exited;
+  throwIfInterrupted(options.signal);
   const stdout = Buffer.concat(out).toString('utf8');
   const stderr = Buffer.concat(errOut).toString('utf8');
   if (exit.timedOut) throw new WardenError('WARDEN_E_SANDBOX_TIMEOUT', `${options.command} ran longer than ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms in the sandbox and was killed.`, { details: { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS } });

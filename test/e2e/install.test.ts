@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server as TcpServer, type AddressInfo } from 'node:net';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { Header } from 'tar';
@@ -127,6 +127,8 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
       expect(src).toContain('[start write: ${startWrite}]');
       writeFileSync(file, src);
     });
+    // An install script that takes its time: the user gives up with Ctrl-C / SIGTERM.
+    publish('echo-raw', 'acme/slow-script', '1.0.0', 'alice', (dir) => writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'slow-script', version: '1.0.0', private: true, scripts: { preinstall: 'sleep 60' } })));
     publish('echo-raw', 'acme/needs-deps', '1.0.0', 'alice', (dir) => writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'needs-deps', version: '1.0.0', private: true, dependencies: { 'left-pad': '1.3.0' } })));
     expect(w(['status', 'set', 'acme/echo@0.9.0', 'taken-down', '--reason', 'malware found'], admin).status).toBe(0);
     expect(w(['status', 'set', 'acme/echo@0.8.0', 'yanked', '--reason', 'broken build'], admin).status).toBe(0);
@@ -267,6 +269,31 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
       expectRefused(r, 'WARDEN_E_RELEASE_STATE');
       expectNothingInstalled(dir);
     }
+  }, 120_000);
+
+  it('SIGTERM during the sandboxed install: the sandbox dies at once and nothing is left behind', async () => {
+    const dir = join(root, 'interrupted');
+    const child = spawn(process.execPath, [CLI, 'install', 'acme/slow-script@1.0.0', '--dir', dir, '--allow-scripts'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env() }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const running = new Promise<void>((resolve) => {
+      child.stderr.on('data', (c) => {
+        stderr += c;
+        if (stderr.includes('installing dependencies in the sandbox')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await running;
+    await new Promise((r) => setTimeout(r, 1500)); // npm is in the preinstall script's sleep now
+    const t0 = performance.now();
+    child.kill('SIGTERM');
+    const code = await exited;
+    const ms = performance.now() - t0;
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/^error WARDEN_E_INTERRUPTED: .*SIGTERM/m);
+    expect(ms).toBeLessThan(15_000); // not the script's 60 s
+    expectNothingInstalled(dir);
+    // The sandbox's pids cgroup (named after the CLI's pid) is gone too.
+    if (existsSync('/sys/fs/cgroup/pids')) expect(readdirSync('/sys/fs/cgroup/pids').filter((n) => n.startsWith(`warden-sandbox-${child.pid}-`))).toEqual([]);
   }, 120_000);
 
   describe('archives that verify but are malicious (a compromised publisher and market key)', () => {

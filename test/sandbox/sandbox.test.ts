@@ -130,6 +130,16 @@ describe.skipIf(unavailable !== undefined)('sandbox (real bubblewrap)', () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
+  it('an aborted signal kills the sandbox at once (WARDEN_E_INTERRUPTED), and refuses a launch after it', async () => {
+    const interrupt = new AbortController();
+    const t0 = Date.now();
+    const run = runSandboxed({ command: 'sleep', args: ['30'], profile: 'no-network', moduleDir, timeoutMs: 60_000, signal: interrupt.signal });
+    setTimeout(() => interrupt.abort('SIGINT'), 300);
+    await expect(run).rejects.toMatchObject({ code: 'WARDEN_E_INTERRUPTED' });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    await expect(runSandboxed({ command: 'true', profile: 'no-network', moduleDir, signal: interrupt.signal })).rejects.toMatchObject({ code: 'WARDEN_E_INTERRUPTED' });
+  });
+
   it('caps address space: a low cap breaks WebAssembly, the default keeps it working', async () => {
     const code = `${TRY} console.log(JSON.stringify({ wasm: t(() => new WebAssembly.Memory({ initial: 1 }).buffer.byteLength) }))`;
     const low = await nodeIn(code, { limits: { addressSpaceBytes: 4 * 1024 ** 3 } });
