@@ -64,6 +64,19 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
   // Installs through the proxy must not block this process, which serves the proxy.
   const wa = (args: string[], extra: Record<string, string> = {}) => wardenAsync(['--json', ...args], { env: { ...env(), ...extra }, cwd: root, timeout: 120_000 });
   const keys = (n: string) => ({ priv: join(root, 'keys', `${n}.key.pem`), pub: join(root, 'keys', `${n}.pub.pem`) });
+  /** Installs `ref` through the lying mirror with these rewrites in place; it must be refused with `code`, nothing on disk. */
+  const refusedThroughMirror = async (rewrites: MitmProxy['matchers'], ref: string, dirName: string, code: string) => {
+    mitm.matchers.push(...rewrites);
+    const dir = join(root, dirName);
+    let r: CliResult;
+    try {
+      r = await wa(['install', ref, '--dir', dir, '--market', mitm.url]);
+    } finally {
+      mitm.matchers.length = 0;
+    }
+    expectRefused(r, code);
+    expectNothingInstalled(dir);
+  };
 
   beforeAll(async () => {
     mkdirSync(join(home, '.ssh'), { recursive: true });
@@ -170,12 +183,8 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
   }, 120_000);
 
   it('refuses an artifact swapped by a malicious mirror, leaving nothing on disk', async () => {
-    mitm.matchers.push({ test: (p) => p.startsWith('/warden/v1/artifacts/'), rewrite: (b) => Buffer.concat([b.subarray(0, b.length - 8), Buffer.from('evil!!!!')]) });
-    const dir = join(root, 'mirror');
-    const r = await wa(['install', 'acme/echo@1.0.0', '--dir', dir, '--market', mitm.url]);
-    mitm.matchers.length = 0;
-    expectRefused(r, 'WARDEN_E_DIGEST_MISMATCH');
-    expectNothingInstalled(dir);
+    const swapBytes = { test: (p: string) => p.startsWith('/warden/v1/artifacts/'), rewrite: (b: Buffer) => Buffer.concat([b.subarray(0, b.length - 8), Buffer.from('evil!!!!')]) };
+    await refusedThroughMirror([swapBytes], 'acme/echo@1.0.0', 'mirror', 'WARDEN_E_DIGEST_MISMATCH');
   }, 60_000);
 
   it('refuses a market signature by an unknown key, and a market key that changed after pinning', async () => {
@@ -197,18 +206,14 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
 
   it('refuses a publisher key that is not registered, and one that was revoked', async () => {
     const stranger = parsePrivateKey(readFileSync(keys('stranger').priv, 'utf8'));
-    mitm.matchers.push({
-      test: (p) => p.endsWith('/versions/1.0.0/envelope'),
-      rewrite: (b) => {
+    const resign = {
+      test: (p: string) => p.endsWith('/versions/1.0.0/envelope'),
+      rewrite: (b: Buffer) => {
         const env = JSON.parse(b.toString());
         return Buffer.from(JSON.stringify(signEnvelope(env.payloadType, Buffer.from(env.payload, 'base64'), [stranger])));
       },
-    });
-    const dir = join(root, 'unregistered');
-    const r = await wa(['install', 'acme/echo@1.0.0', '--dir', dir, '--market', mitm.url]);
-    mitm.matchers.length = 0;
-    expectRefused(r, 'WARDEN_E_KEY_UNKNOWN');
-    expectNothingInstalled(dir);
+    };
+    await refusedThroughMirror([resign], 'acme/echo@1.0.0', 'unregistered', 'WARDEN_E_KEY_UNKNOWN');
     const rev = join(root, 'revoked');
     expectRefused(w(['install', 'acme/old-signer@1.0.0', '--dir', rev]), 'WARDEN_E_PUBLISHER_KEY_REVOKED');
     expectNothingInstalled(rev);
@@ -216,12 +221,7 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
 
   it('refuses a statement for another module or version', async () => {
     const other = await (await fetch(`${market.url}/warden/v1/servers/${encodeURIComponent('acme/echo')}/versions/1.1.0/envelope`)).arrayBuffer();
-    mitm.matchers.push({ test: (p) => p.endsWith('/versions/1.0.0/envelope'), rewrite: () => Buffer.from(other) });
-    const dir = join(root, 'swapped-statement');
-    const r = await wa(['install', 'acme/echo@1.0.0', '--dir', dir, '--market', mitm.url]);
-    mitm.matchers.length = 0;
-    expectRefused(r, 'WARDEN_E_SUBJECT_MISMATCH');
-    expectNothingInstalled(dir);
+    await refusedThroughMirror([{ test: (p) => p.endsWith('/versions/1.0.0/envelope'), rewrite: () => Buffer.from(other) }], 'acme/echo@1.0.0', 'swapped-statement', 'WARDEN_E_SUBJECT_MISMATCH');
   }, 60_000);
 
   it('refuses a rollback below the installed version, and a taken-down release', () => {
@@ -236,24 +236,19 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
 
   it('a lying mirror cannot un-yank a release, hide a key revocation, or pass off the state of another release', async () => {
     // The unsigned metadata says the yanked release is fine; the market's signed state says yanked.
-    mitm.matchers.push({ test: (p) => p.startsWith('/v0.1/') && p.includes('0.8.0'), rewrite: (b) => Buffer.from(b.toString().replaceAll('"yanked"', '"active"')) });
-    const unyanked = join(root, 'unyanked');
-    const r1 = await wa(['install', 'acme/echo@0.8.0', '--dir', unyanked, '--market', mitm.url]);
-    mitm.matchers.length = 0;
+    const unyank = { test: (p: string) => p.startsWith('/v0.1/') && p.includes('0.8.0'), rewrite: (b: Buffer) => Buffer.from(b.toString().replaceAll('"yanked"', '"active"')) };
+    await refusedThroughMirror([unyank], 'acme/echo@0.8.0', 'unyanked', 'WARDEN_E_RELEASE_UNAVAILABLE');
     expect(mitm.hits.some((h) => h.startsWith('/v0.1/') && h.includes('0.8.0'))).toBe(true);
-    expectRefused(r1, 'WARDEN_E_RELEASE_UNAVAILABLE');
-    expectNothingInstalled(unyanked);
     // The served key list no longer marks the retired key as revoked; the signed state still does.
-    mitm.rewrites.set('/warden/v1/orgs/acme/keys', (b) => {
-      const doc = JSON.parse(b.toString()) as { keys: Array<{ revokedAt: unknown }> };
-      for (const k of doc.keys) k.revokedAt = null;
-      return Buffer.from(JSON.stringify(doc));
-    });
-    const hidden = join(root, 'hidden-revocation');
-    const r2 = await wa(['install', 'acme/old-signer@1.0.0', '--dir', hidden, '--market', mitm.url]);
-    mitm.rewrites.clear();
-    expectRefused(r2, 'WARDEN_E_PUBLISHER_KEY_REVOKED');
-    expectNothingInstalled(hidden);
+    const unrevoke = {
+      test: (p: string) => p === '/warden/v1/orgs/acme/keys',
+      rewrite: (b: Buffer) => {
+        const doc = JSON.parse(b.toString()) as { keys: Array<{ revokedAt: unknown }> };
+        for (const k of doc.keys) k.revokedAt = null;
+        return Buffer.from(JSON.stringify(doc));
+      },
+    };
+    await refusedThroughMirror([unrevoke], 'acme/old-signer@1.0.0', 'hidden-revocation', 'WARDEN_E_PUBLISHER_KEY_REVOKED');
     // A genuine signed state, but of another release, and one with its payload edited.
     const other = Buffer.from(await (await fetch(`${market.url}/warden/v1/servers/${encodeURIComponent('acme/echo')}/versions/1.1.0/state`)).arrayBuffer());
     const edited = (b: Buffer) => {
@@ -262,12 +257,7 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
       return Buffer.from(JSON.stringify(env));
     };
     for (const [name, rewrite, version] of [['other-state', () => other, '1.0.0'], ['edited-state', edited, '0.8.0']] as const) {
-      mitm.matchers.push({ test: (p) => p.endsWith(`/versions/${version}/state`), rewrite });
-      const dir = join(root, name);
-      const r = await wa(['install', `acme/echo@${version}`, '--dir', dir, '--market', mitm.url]);
-      mitm.matchers.length = 0;
-      expectRefused(r, 'WARDEN_E_RELEASE_STATE');
-      expectNothingInstalled(dir);
+      await refusedThroughMirror([{ test: (p) => p.endsWith(`/versions/${version}/state`), rewrite }], `acme/echo@${version}`, name, 'WARDEN_E_RELEASE_STATE');
     }
   }, 120_000);
 
@@ -318,16 +308,16 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
       const ref = 'acme/echo@1.0.0';
       const publishEnv = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(buildStatement(ref, digests, WARDEN_PUBLISH_PREDICATE, { ref }))), [alice]);
       const counter = countersign(ref, digests, { ref, publisherKeyid: alice.keyid, scan: { status: 'ran' }, naming: { status: 'ran' }, rating: 'A', score: 100, status: 'accepted', logIndex: 1, time: new Date().toISOString() }, marketKey);
-      mitm.matchers.push(
-        { test: (p) => p.startsWith('/warden/v1/artifacts/'), rewrite: () => tgz },
-        { test: (p) => p.endsWith('/versions/1.0.0/envelope'), rewrite: () => Buffer.from(JSON.stringify(publishEnv)) },
-        { test: (p) => p.endsWith('/versions/1.0.0/countersignature'), rewrite: () => Buffer.from(JSON.stringify(counter)) },
+      await refusedThroughMirror(
+        [
+          { test: (p) => p.startsWith('/warden/v1/artifacts/'), rewrite: () => tgz },
+          { test: (p) => p.endsWith('/versions/1.0.0/envelope'), rewrite: () => Buffer.from(JSON.stringify(publishEnv)) },
+          { test: (p) => p.endsWith('/versions/1.0.0/countersignature'), rewrite: () => Buffer.from(JSON.stringify(counter)) },
+        ],
+        ref,
+        `evil-${code}`,
+        code,
       );
-      const dir = join(root, `evil-${code}`);
-      const r = await wa(['install', ref, '--dir', dir, '--market', mitm.url]);
-      mitm.matchers.length = 0;
-      expectRefused(r, code);
-      expectNothingInstalled(dir);
       expect(existsSync(join(root, 'escaped.txt'))).toBe(false);
     }, 60_000);
   });
