@@ -142,7 +142,20 @@ Example (in an MCP client's config):
     .action(
       action(async (id: string, opts: { dir: string; preflight: boolean; allowUnsandboxed?: boolean }) => {
         const { runInstalled } = await runner();
-        return runInstalled({ dir: resolve(opts.dir), module: id, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, preflight: opts.preflight, allowUnsandboxed: opts.allowUnsandboxed });
+        // MCP clients stop a stdio server with SIGTERM: the sandbox goes down with its cleanup.
+        const stop = new AbortController();
+        const onSignal = (sig: NodeJS.Signals) => stop.abort(sig);
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          return await runInstalled({ dir: resolve(opts.dir), module: id, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, preflight: opts.preflight, allowUnsandboxed: opts.allowUnsandboxed, signal: stop.signal });
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          // The client's end of stdin may still be open (it sent the signal instead of closing it):
+          // let go of it so the process can exit.
+          process.stdin.destroy();
+        }
       }),
     );
 

@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { WardenError } from '../core/errors.js';
 import { describeDrift, diffToolPins, hasDrift, pinTools, type ToolDrift } from '../core/tool-pin.js';
 import { parseModuleId, formatModuleId } from '../core/ref.js';
-import { isProfileName } from '../sandbox/index.js';
+import { isProfileName, throwIfInterrupted } from '../sandbox/index.js';
 import { readLock, writeLock, type LockEntry, type LockFile } from './lock.js';
 import { hashTree, diffFiles, type FileDrift } from './installed-files.js';
 import { probeTools, type StartServer } from './tool-probe.js';
@@ -25,9 +25,9 @@ export async function findInstalled(dir: string, idText: string): Promise<Instal
   return { id, entry, dir: join(dir, entry.path), lock };
 }
 
-export function starterFor(m: InstalledModule, opts: { allowUnsandboxed?: boolean; timeoutMs?: number } = {}): StartServer {
+export function starterFor(m: InstalledModule, opts: { allowUnsandboxed?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): StartServer {
   const profile = isProfileName(m.entry.sandbox.profile) ? m.entry.sandbox.profile : 'no-network';
-  return sandboxStarter({ command: m.entry.launch.command, args: m.entry.launch.args, moduleDir: m.dir, profile, passEnv: m.entry.launch.env, allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: opts.timeoutMs });
+  return sandboxStarter({ command: m.entry.launch.command, args: m.entry.launch.args, moduleDir: m.dir, profile, passEnv: m.entry.launch.env, allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: opts.timeoutMs, signal: opts.signal });
 }
 
 export async function checkFiles(m: InstalledModule): Promise<FileDrift> {
@@ -57,6 +57,11 @@ export interface RunOptions {
   /** Probe the tools before serving (a rug pull is refused before the client sees anything). */
   preflight?: boolean;
   allowUnsandboxed?: boolean;
+  /**
+   * Aborted when the MCP client stops the server (SIGTERM) or the user presses Ctrl-C: the
+   * sandbox is killed, its cleanup runs, and the run ends with status 0.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -67,9 +72,12 @@ export async function runInstalled(opts: RunOptions): Promise<number> {
   const m = await findInstalled(opts.dir, opts.module);
   const files = await checkFiles(m);
   if (hasDrift(files)) throw fileDriftError(m, files);
-  const start = starterFor(m, { allowUnsandboxed: opts.allowUnsandboxed });
+  const start = starterFor(m, { allowUnsandboxed: opts.allowUnsandboxed, signal: opts.signal });
   if (opts.preflight !== false) {
-    const { drift } = await checkTools(m, starterFor(m, { allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000 }));
+    const { drift } = await checkTools(m, starterFor(m, { allowUnsandboxed: opts.allowUnsandboxed, timeoutMs: 60_000, signal: opts.signal })).catch((err: unknown) => {
+      throwIfInterrupted(opts.signal); // stopped during the check: say so, not "the probe failed"
+      throw err;
+    });
     if (hasDrift(drift)) throw toolDriftError(m, drift);
   }
   const proc = await start();
@@ -90,7 +98,8 @@ export async function runInstalled(opts: RunOptions): Promise<number> {
   });
   opts.stdin.on('end', () => proc.stdin.end());
   const exit = proc.exited ? await proc.exited : { code: 0 };
-  return blocked ? 1 : (exit.code ?? 1);
+  if (blocked) return 1;
+  return opts.signal?.aborted ? 0 : (exit.code ?? 1);
 }
 
 export interface ApproveResult {

@@ -182,6 +182,20 @@ describe.skipIf(Boolean(skipReason))('installer e2e: real market on 127.0.0.1, b
     await client.close();
   }, 120_000);
 
+  it('warden run stopped by its client (SIGTERM) takes the sandbox down with its cleanup and exits 0', async () => {
+    const run = spawn(process.execPath, [CLI, 'run', 'acme/echo', '--dir', dirA()], { env: { PATH: process.env.PATH ?? '', HOME: home }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    const answered = new Promise<void>((resolve) => run.stdout.on('data', (c) => ((out += c), out.includes('"id":1') && resolve())));
+    const exited = new Promise<number | null>((resolve) => run.on('close', (code) => resolve(code)));
+    run.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } } })}\n`);
+    await answered; // the server is up and serving through the sandbox
+    const t0 = performance.now();
+    run.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    if (existsSync('/sys/fs/cgroup/pids')) expect(readdirSync('/sys/fs/cgroup/pids').filter((n) => n.startsWith(`warden-sandbox-${run.pid}-`))).toEqual([]);
+  }, 60_000);
+
   it('refuses an artifact swapped by a malicious mirror, leaving nothing on disk', async () => {
     const swapBytes = { test: (p: string) => p.startsWith('/warden/v1/artifacts/'), rewrite: (b: Buffer) => Buffer.concat([b.subarray(0, b.length - 8), Buffer.from('evil!!!!')]) };
     await refusedThroughMirror([swapBytes], 'acme/echo@1.0.0', 'mirror', 'WARDEN_E_DIGEST_MISMATCH');
