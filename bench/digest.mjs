@@ -14,6 +14,7 @@ import { generateEd25519, parsePrivateKey, parsePublicKey } from '../dist/core/k
 import { signArtifact } from '../dist/core/sign-artifact.js';
 import { signEnvelope, verifyEnvelope, IN_TOTO_PAYLOAD_TYPE } from '../dist/core/dsse.js';
 import { verify as cryptoVerify } from 'node:crypto';
+import { median } from './lib/common.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -24,7 +25,6 @@ const MIB = opt('mib', 256);
 const RUNS = opt('runs', 3);
 const root = join(dirname(fileURLToPath(import.meta.url)), '.out', 'digest');
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'index.js');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function time(fn) {
   const t = performance.now();

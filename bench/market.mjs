@@ -16,6 +16,7 @@ import pg from 'pg';
 import { generateEd25519, parsePrivateKey } from '../dist/core/keys.js';
 import { packModule } from '../dist/core/pack.js';
 import { signArtifact } from '../dist/core/sign-artifact.js';
+import { median } from './lib/common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'dist', 'cli', 'index.js');
@@ -30,7 +31,6 @@ const RUNS = opt('runs', 3);
 const PUBLISHES = opt('publishes', 100);
 const CONNECTIONS = opt('connections', 10);
 const PG_URL = process.env.WARDEN_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const out = join(here, '.out', 'market');
 
 if (args[0] === '--child-bare') {

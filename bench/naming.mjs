@@ -18,6 +18,7 @@ import vm from 'node:vm';
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { NameIndex, parseNamesList, plainForm } from '../dist/naming/index.js';
 import { loadCommonWords } from '../dist/naming/names-file.js';
+import { mulberry32 } from './lib/common.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = process.env.WARDEN_DATA ?? join(root, '..', 'shared', 'data');
@@ -134,15 +135,6 @@ for (const e of extra) full.add(e);
 squatStats(handwritten.map(([c, t, , how]) => [c, t, how]), full, 'hand-written squats (index: all 15,113 npm names + MCP + extra-existing.txt)');
 
 // ---------------------------------------------------------------- scale
-function mulberry32(a) {
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(42);
 const pick = (a) => a[Math.floor(rand() * a.length)];
 const words = [...new Set([...npm, ...mcp].flatMap((n) => n.replace(/^@/, '').split(/[/._-]+/)).filter((w) => /^[a-z][a-z0-9]{1,14}$/.test(w)))];

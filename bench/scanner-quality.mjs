@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './lib/common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', 'dist', 'scanner', 'poisoning', 'index.js');
@@ -122,7 +123,6 @@ if (args.show) {
 const { normalizeText } = await import(join(here, '..', 'dist', 'scanner', 'poisoning', 'normalize.js'));
 const tools = rows.map(toTool);
 const runs = Math.max(1, Number(args.runs));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = (fn) => {
   const out = [];
   for (let i = 0; i < runs; i++) {

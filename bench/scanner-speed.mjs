@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { scan } from '../dist/scanner/index.js';
 import { parseJs } from '../dist/scanner/js-facts.js';
 import { pythonParser } from '../dist/scanner/py-facts.js';
+import { median } from './lib/common.mjs';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
@@ -47,7 +48,6 @@ function parseOnly() {
     else if (f.path.endsWith('.py')) py.parse(f.text).delete();
   }
 }
-const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Warm up both paths (JIT, rule loading, secretlint, naming index) before measuring.
 parseOnly();
