@@ -11,6 +11,23 @@ import { addServerToClient, clientEnvFromProcess, parseClientId, removeServerFro
 // The installer, sandbox, MCP SDK and scanner load only when a verb runs: `warden --help` and
 // the other verbs stay fast.
 const installer = () => import('../installer/install.js');
+
+/**
+ * Runs `work` with a signal that Ctrl-C or SIGTERM aborts instead of killing the process, so
+ * what runs in a sandbox is killed and every cleanup (staging, proxy, cgroup) still runs.
+ */
+async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => stop.abort(sig);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await work(stop.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
 const runner = () => import('../installer/run.js');
 const lockFile = () => import('../installer/lock.js');
 import { action, emit, note } from './output.js';
@@ -80,30 +97,22 @@ Examples:
         const clients = (opts.client ?? []).map(parseClientId);
         const dir = resolve(opts.dir);
         const { installModule } = await installer();
-        // Ctrl-C or SIGTERM: kill what runs in the sandbox, let every cleanup run, exit with the cause.
-        const interrupt = new AbortController();
-        const onSignal = (sig: NodeJS.Signals) => interrupt.abort(sig);
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        let res;
-        try {
-          res = await installModule({
-            signal: interrupt.signal,
+        const marketKey = opts.marketKey ? await readPublicKeyFile(opts.marketKey) : undefined;
+        const res = await untilInterrupted((signal) =>
+          installModule({
+            signal,
             ref,
             market: marketUrl(opts.market),
             dir,
-            marketKey: opts.marketKey ? await readPublicKeyFile(opts.marketKey) : undefined,
+            marketKey,
             allowScripts: opts.allowScripts,
             allowDowngrade: opts.allowDowngrade,
             runProfile: opts.profile as 'no-network',
             allowUnsandboxed: opts.allowUnsandboxed,
             depsNetwork: opts.depsNetwork,
             progress: cmd.optsWithGlobals().json ? undefined : (m) => note(`… ${m}`),
-          });
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
+          }),
+        );
         const wired: Array<{ client: ClientId; file: string; backup?: string }> = [];
         for (const client of clients) {
           const r = await addServerToClient(client, opts.scope, clientEnvFromProcess(resolve(opts.project)), serverKey(formatModuleId(ref)), launcherFor(formatModuleId(ref), dir));
@@ -143,15 +152,11 @@ Example (in an MCP client's config):
       action(async (id: string, opts: { dir: string; preflight: boolean; allowUnsandboxed?: boolean }) => {
         const { runInstalled } = await runner();
         // MCP clients stop a stdio server with SIGTERM: the sandbox goes down with its cleanup.
-        const stop = new AbortController();
-        const onSignal = (sig: NodeJS.Signals) => stop.abort(sig);
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
         try {
-          return await runInstalled({ dir: resolve(opts.dir), module: id, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, preflight: opts.preflight, allowUnsandboxed: opts.allowUnsandboxed, signal: stop.signal });
+          return await untilInterrupted((signal) =>
+            runInstalled({ dir: resolve(opts.dir), module: id, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, preflight: opts.preflight, allowUnsandboxed: opts.allowUnsandboxed, signal }),
+          );
         } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
           // The client's end of stdin may still be open (it sent the signal instead of closing it):
           // let go of it so the process can exit.
           process.stdin.destroy();

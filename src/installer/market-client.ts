@@ -24,7 +24,6 @@ export interface ReleaseMetadata {
   artifact: string;
   envelope: string;
   countersignature: string;
-  isLatest: boolean;
 }
 
 export interface FetchedRelease {
@@ -112,12 +111,11 @@ export class MarketClient {
   async releaseMetadata(ref: ModuleRef): Promise<ReleaseMetadata> {
     const doc = await this.getJson<{ _meta?: Record<string, unknown> }>(this.versionPath(ref, ref.version));
     const meta = doc._meta?.[META_KEY] as Partial<ReleaseMetadata> & { digests?: Partial<ReleaseMetadata['digests']> } | undefined;
-    const official = doc._meta?.['io.modelcontextprotocol.registry/official'] as { isLatest?: boolean } | undefined;
     const str = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length < 2048;
     if (!meta || !str(meta.status) || !str(meta.artifact) || !str(meta.envelope) || !str(meta.countersignature) || !str(meta.digests?.sha256)) {
       throw new WardenError('WARDEN_E_MARKET_RESPONSE', `The market's record of ${formatModuleId(ref)}@${ref.version} lacks Warden release metadata; is this a Warden market?`, { where: this.versionPath(ref, ref.version) });
     }
-    return { ...(meta as ReleaseMetadata), isLatest: Boolean(official?.isLatest) };
+    return meta as ReleaseMetadata;
   }
 
   /** The market's signed, dated state of one release (core/release-state.ts); verified by the caller. */
