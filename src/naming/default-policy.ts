@@ -67,6 +67,7 @@ export const DEFAULT_POLICY_OBJECT = {
   ],
   caps: { distance2: 'review', knownWord: 'review', ecosystemAffix: 'review', crossOrg: 'review', edgeEdit: 'review', shortName: 'review' },
   shortNameMaxLength: 4,
+  shortNameReasons: ['NAME_OMISSION', 'NAME_KEYBOARD', 'NAME_EDIT_DISTANCE', 'NAME_SKELETON'],
   knownWord: { minNames: 1, minLength: 3 },
   crossOrgGenericAfter: 3,
   crossOrgTypoMinLength: 8,

@@ -6,9 +6,9 @@ export interface EditClass {
   readonly reason: ReasonCode;
   readonly phrase: string;
   /**
-   * The edit touches the first character or only adds/drops a final 's'. People rarely mistype
-   * the first letter, and prefixes and plurals are common in legitimate names, so policies may
-   * treat these edits more gently (caps.edgeEdit).
+   * The edit changes, adds or drops the first character, or only adds/drops a final 's'. People
+   * rarely mistype the first letter, and prefixes and plurals are common in legitimate names, so
+   * policies may treat these edits more gently (caps.edgeEdit). Transpositions never are.
    */
   readonly edge: boolean;
 }
@@ -54,10 +54,12 @@ export function classifyEdit(candidate: string, existing: string, distance: numb
     }
     return { reason: 'NAME_EDIT_DISTANCE', phrase: `one inserted ${q(inserted)}`, edge };
   }
-  const edge = i === 0;
   if (i + 1 < lc && candidate[i] === existing[i + 1] && candidate[i + 1] === existing[i]) {
-    return { reason: 'NAME_TRANSPOSITION', phrase: `one transposition (${q(existing.slice(i, i + 2))} → ${q(candidate.slice(i, i + 2))})`, edge };
+    // Two swapped letters keep every letter of the name: neither a new prefix nor a plural, so
+    // never an edge edit, even at the start (`hcai` for `chai`).
+    return { reason: 'NAME_TRANSPOSITION', phrase: `one transposition (${q(existing.slice(i, i + 2))} → ${q(candidate.slice(i, i + 2))})`, edge: false };
   }
+  const edge = i === 0;
   const a = candidate[i]!;
   const b = existing[i]!;
   if (LOOKALIKE_GROUP.get(a) !== undefined && LOOKALIKE_GROUP.get(a) === LOOKALIKE_GROUP.get(b)) {

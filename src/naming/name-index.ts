@@ -96,6 +96,7 @@ export class NameIndex {
   private readonly mirrorOrgs: ReadonlySet<string>;
   private readonly commonWords: ReadonlySet<string> | undefined;
   private readonly orgSuffixes: ReadonlySet<string>;
+  private readonly shortNameReasons: ReadonlySet<ReasonCode>;
   private keys: Array<string | undefined> = [];
   private displays: Array<string | undefined> = [];
   private owners: Array<string | undefined> = [];
@@ -126,6 +127,7 @@ export class NameIndex {
     this.mirrorOrgs = new Set(policy.mirrorOrgs);
     this.commonWords = opts.commonWords;
     this.orgSuffixes = new Set(policy.distinctive.orgSuffixes);
+    this.shortNameReasons = new Set(policy.shortNameReasons);
   }
 
   /** Names currently indexed. */
@@ -421,7 +423,7 @@ export class NameIndex {
       if (isTypo(r)) {
         if (distance >= 2) v = capVerdict(v, caps.distance2);
         if (knownWord) v = capVerdict(v, caps.knownWord);
-        if (shortName) v = capVerdict(v, caps.shortName);
+        if (shortName && this.shortNameReasons.has(r)) v = capVerdict(v, caps.shortName);
         // A look-alike character is chosen, not mistyped: where it sits does not matter.
         if (edgeEdit && r !== 'NAME_SKELETON') v = capVerdict(v, caps.edgeEdit);
       }
@@ -453,13 +455,14 @@ export class NameIndex {
    * Why re-using the existing name (as is) under the candidate's org is impersonation, or
    * undefined: the name carries the existing org's brand or a coined word (src/naming/distinctive.ts),
    * and the candidate's org is not of the same family (no shared brand word, brand not in its org).
-   * Taking a brand-bearing name without any org is left to review: projects that moved under
-   * their own scope (`xmldom` → `@xmldom/xmldom`) leave the old unscoped name behind.
+   * Taking a brand-bearing name without any org is impersonation too (scope confusion:
+   * `mcp-server-cloudflare` next to `@cloudflare/mcp-server-cloudflare`). A project that moved
+   * under its own scope is not hit: its old unscoped name was indexed first, and a scoped
+   * candidate is never matched against an unscoped name.
    */
   private distinctiveReuse(cf: NameForms, e: NameForms): DistinctiveWord | undefined {
     const d = distinctiveWord(e.expanded, e.org, this.policy.distinctive, this.affixes, (w) => this.vocab.get(w) ?? 0, this.commonWords, this.orgSuffixes);
     if (d === undefined) return undefined;
-    if (d.kind === 'brand' && cf.org === undefined) return undefined;
     if (cf.org !== undefined && (plainForm(cf.org).includes(d.word) || orgsShareBrand(cf.org, e.org, this.orgSuffixes))) return undefined;
     return d;
   }

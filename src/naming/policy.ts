@@ -52,6 +52,7 @@ const policySchema = z.strictObject({
     .max(16),
   caps: capsSchema,
   shortNameMaxLength: z.number().int().min(0).max(214),
+  shortNameReasons: z.array(z.enum(REASON_CODES)).max(REASON_CODES.length),
   knownWord: z.strictObject({ minNames: z.number().int().min(1), minLength: z.number().int().min(1).max(64) }),
   crossOrgGenericAfter: z.number().int().min(2).max(1_000_000),
   crossOrgTypoMinLength: z.number().int().min(1).max(214),

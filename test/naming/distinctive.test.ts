@@ -67,7 +67,19 @@ describe('distinctive names', () => {
     }
   });
 
-  it('leaves descriptive names, family orgs, mirrors and old unscoped names to the usual policy', () => {
+  it('blocks a brand-bearing name taken without any org (scope confusion), not a scoped copy of an unscoped name', () => {
+    const idx = market();
+    const v = idx.check('tavily-mcp');
+    expect(v.verdict, v.explanation).toBe('block');
+    expect(v.reasons).toEqual(['NAME_CROSS_ORG', 'NAME_DISTINCTIVE_REUSE']);
+    // A descriptive name taken without an org stays at review.
+    expect(idx.check('telegram-mcp').verdict).toBe('review');
+    // The other direction: a project that moves under its own scope is never matched against its old name.
+    idx.add({ name: 'xmldom-parser', weight: 50_000 });
+    expect(idx.check('@xmldom/xmldom-parser').verdict).toBe('allow');
+  });
+
+  it('leaves descriptive names, family orgs and mirrors to the usual policy', () => {
     const idx = market();
     for (const candidate of ['io.github.mallory/telegram-mcp', 'io.github.mallory/mcp-google-sheets', 'io.github.mallory/weather-forecast', '@chakra-ui/react-tabs']) {
       const v = idx.check(candidate);
@@ -75,7 +87,6 @@ describe('distinctive names', () => {
       expect(v.reasons).toEqual(['NAME_CROSS_ORG']);
     }
     expect(idx.check('io.github.tavily-labs/tavily-mcp').reasons).not.toContain('NAME_DISTINCTIVE_REUSE'); // same family
-    expect(idx.check('tavily-mcp').verdict).toBe('review'); // a brand-bearing name without an org
     expect(idx.check('@types/faker').verdict).toBe('allow'); // @types mirrors every package by design
     // The owner may publish its own name anywhere it likes.
     expect(idx.check('io.github.fibery-inc/fibery-mcp-server-v2', { owner: 'io.github.fibery-inc' }).verdict).toBe('allow');

@@ -151,9 +151,27 @@ describe('operators: legitimate neighbours get the verdict the policy intends', 
     expect(idx.check('x-debug').verdict).toBe('allow');
   });
 
-  it('first-letter edits and plural s are capped at review', () => {
+  it('first-letter edits and plural s are capped at review; a transposition at the start is not', () => {
     expect(idx.check('xmoment').verdict).toBe('review');
+    expect(idx.check('oment').verdict).toBe('review');
+    expect(idx.check('noment').verdict).toBe('review');
     expect(idx.check('moments').verdict).toBe('review');
+    const v = idx.check('omment');
+    expect(v.verdict, v.explanation).toBe('block');
+    expect(v.reasons).toEqual(['NAME_TRANSPOSITION']);
+  });
+
+  it('short names: changed or dropped letters are capped at review, doubled or swapped letters are not', () => {
+    const i2 = world();
+    i2.add({ name: 'yaml', weight: 5_000_000 });
+    expect(i2.check('yaal').verdict).toBe('review'); // keyboard slip: could be another short name
+    expect(i2.check('yam').verdict).toBe('allow'); // 3 letters: only look-identical names match
+    expect(i2.check('yamm').verdict).toBe('review'); // keyboard slip (m for l)
+    for (const [candidate, reason] of [['yaaml', 'NAME_REPETITION'], ['ymal', 'NAME_TRANSPOSITION'], ['ayml', 'NAME_TRANSPOSITION']] as const) {
+      const v = i2.check(candidate);
+      expect(v.verdict, `${candidate}: ${v.explanation}`).toBe('block');
+      expect(v.reasons).toContain(reason);
+    }
   });
 
   it('a typo that makes a word other names use is capped at review', () => {
