@@ -114,6 +114,14 @@ export class NameIndex {
   private readonly ownerWeight = new Map<string, number>();
   private seen = new Uint32Array(1024);
   private stamp = 0;
+  /**
+   * Per-check memos. A generic module name (`core`, `utils`) is shared by thousands of orgs, and
+   * one check may evaluate them all: each module name's forms, each org's relation to the
+   * candidate's org and each name's genericity are then computed once, not once per id.
+   */
+  private readonly formsMemo = new Map<string, NameForms>();
+  private readonly orgMemo = new Map<string | undefined, OrgRelation>();
+  private readonly genericMemo = new Map<string, boolean>();
 
   constructor(policy: NamePolicy = DEFAULT_NAME_POLICY, opts: NameIndexOptions = {}) {
     this.policy = policy;
@@ -123,6 +131,7 @@ export class NameIndex {
       attachable: [...policy.affixes.attachable].sort((a, b) => b.length - a.length),
       minStem: policy.affixes.minStem,
       ...(opts.commonWords ? { words: opts.commonWords } : {}),
+      expandMemo: new Map(),
     };
     this.mirrorOrgs = new Set(policy.mirrorOrgs);
     this.commonWords = opts.commonWords;
@@ -194,6 +203,7 @@ export class NameIndex {
   memoryBytes(): number {
     let vocabBytes = 0;
     for (const k of this.vocab.keys()) vocabBytes += 64 + k.length;
+    for (const [k, words] of this.affixes.expandMemo ?? []) vocabBytes += 96 + k.length + words.length * 40;
     return (
       this.byKey.byteLength() + this.bare.byteLength() + this.skel.byteLength() + this.core.byteLength() +
       this.reorder.byteLength() + this.del.byteLength() + this.weights.byteLength + this.seen.byteLength +
@@ -207,6 +217,9 @@ export class NameIndex {
     const forms = computeForms(parsed.org, parsed.name, this.affixes, parsed.lookName);
     const cand: Candidate = { parsed, forms, owner: normalizeOwner(opts.owner) ?? parsed.org };
     const ids = this.gather(forms);
+    this.formsMemo.clear();
+    this.orgMemo.clear();
+    this.genericMemo.clear();
     const facts: Array<{ match: NameMatch; rank: number }> = [];
     for (const id of ids) {
       const m = this.evaluate(cand, id);
@@ -342,9 +355,13 @@ export class NameIndex {
   private evaluate(c: Candidate, id: number): NameMatch | undefined {
     const key = this.keys[id]!;
     const { org, name } = splitKey(key);
-    const e = computeForms(org, name, this.affixes);
+    const e = this.existingForms(org, name);
     const cf = c.forms;
-    const orgRel = relateOrgs(cf.org, e.org, this.policy, this.affixes);
+    let orgRel = this.orgMemo.get(e.org);
+    if (orgRel === undefined) {
+      orgRel = relateOrgs(cf.org, e.org, this.policy, this.affixes);
+      this.orgMemo.set(e.org, orgRel);
+    }
     // Typo operators act inside one namespace (no org on either side, the same org, or a
     // look-alike org). Across unrelated namespaces only the re-use of a namespaced module's
     // name counts (NAME_CROSS_ORG); a scoped name next to an unscoped one is npm's convention.
@@ -467,8 +484,27 @@ export class NameIndex {
     return d;
   }
 
+  /** The forms of an indexed name, the module part computed once per check (see formsMemo). */
+  private existingForms(org: string | undefined, name: string): NameForms {
+    let f = this.formsMemo.get(name);
+    if (f === undefined) {
+      f = computeForms(undefined, name, this.affixes);
+      this.formsMemo.set(name, f);
+    }
+    return org === undefined ? f : { ...f, org };
+  }
+
   /** A module name used under `crossOrgGenericAfter` or more orgs is generic (`mcp-server`). */
   private isGenericName(e: NameForms): boolean {
+    let generic = this.genericMemo.get(e.name);
+    if (generic === undefined) {
+      generic = this.countOrgsUsing(e) >= this.policy.crossOrgGenericAfter;
+      this.genericMemo.set(e.name, generic);
+    }
+    return generic;
+  }
+
+  private countOrgsUsing(e: NameForms): number {
     const orgs = new Set<string | undefined>();
     const need = this.policy.crossOrgGenericAfter;
     this.bare.forEach(fnv1a(e.plain, SEED.bare), (id) => {
@@ -478,7 +514,7 @@ export class NameIndex {
       if (s.name === e.name) orgs.add(s.org);
       return orgs.size < need;
     }, this.policy.limits.maxIdsPerKey);
-    return orgs.size >= need;
+    return orgs.size;
   }
 
   /** True when every word the candidate has and the existing name lacks is a word other names use. */
@@ -523,10 +559,11 @@ function relateOrgs(c: string | undefined, e: string | undefined, policy: NamePo
   const maxD = Math.min(1, maxDistanceFor(policy, pb.length));
   if (maxD > 0 && osaDistance(pa, pb, maxD) <= maxD) return 'lookalike';
   // The org with a claim or ecosystem word added (`stripe-official`, `openai-mcp`).
+  // A core is a run of the org's plain form, so it can only equal the other org's plain form
+  // when that one is contained in this one (checked first: cores are costly and rarely needed).
   const coreOf = (org: string) => coreTokens(expandTokens(plainTokens(org), affixes), affixes).join('');
-  const ca = coreOf(a);
-  const cb = coreOf(b);
-  if ((ca.length >= 3 && ca === pb) || (cb.length >= 3 && cb === pa)) return 'lookalike';
+  if (pa.length >= 3 && pb.length > pa.length && pb.includes(pa) && coreOf(b) === pa) return 'lookalike';
+  if (pb.length >= 3 && pa.length > pb.length && pa.includes(pb) && coreOf(a) === pb) return 'lookalike';
   return 'different';
 }
 

@@ -68,7 +68,15 @@ export interface AffixSets {
   readonly minStem: number;
   /** Common words, never split (`sheets` is not `shee ts`, `options` is not `optio ns`). */
   readonly words?: ReadonlySet<string>;
+  /**
+   * Memo of expandToken results for these affixes (names share a bounded vocabulary, and one
+   * check recomputes the forms of hundreds of indexed names). Cleared when it reaches
+   * EXPAND_MEMO_MAX entries.
+   */
+  readonly expandMemo?: Map<string, readonly string[]>;
 }
+
+const EXPAND_MEMO_MAX = 200_000;
 
 const VERSION_TOKEN = /^v?\d{1,4}$/;
 
@@ -86,33 +94,47 @@ export function isAffix(token: string, affixes: AffixSets): boolean {
  */
 export function expandTokens(tokens: readonly string[], affixes: AffixSets): string[] {
   const out: string[] = [];
+  const memo = affixes.expandMemo;
   for (const t of tokens) {
-    let stem = t;
-    const tail: string[] = [];
-    const version = /^(.*[a-z])(v\d{1,3}|\d)$/.exec(stem);
-    if (version && version[1]!.length >= affixes.minStem) {
-      stem = version[1]!;
-      tail.unshift(version[2]!);
-    }
-    const isWord = affixes.words?.has(stem) === true;
-    for (const a of isWord ? [] : affixes.attachable) {
-      if (stem.length - a.length >= affixes.minStem && stem.endsWith(a)) {
-        tail.unshift(a);
-        stem = stem.slice(0, -a.length);
-        break;
+    let words = memo?.get(t);
+    if (words === undefined) {
+      words = expandToken(t, affixes);
+      if (memo !== undefined) {
+        if (memo.size >= EXPAND_MEMO_MAX) memo.clear();
+        memo.set(t, words);
       }
     }
-    const head: string[] = [];
-    for (const a of isWord ? [] : affixes.attachable) {
-      if (stem.length - a.length >= affixes.minStem + 1 && stem.startsWith(a)) {
-        head.push(a);
-        stem = stem.slice(a.length);
-        break;
-      }
-    }
-    out.push(...head, stem, ...tail);
+    for (const w of words) out.push(w);
   }
   return out;
+}
+
+/** One word with its glued affixes and version split off (see expandTokens). */
+function expandToken(t: string, affixes: AffixSets): readonly string[] {
+  let stem = t;
+  const tail: string[] = [];
+  const version = /^(.*[a-z])(v\d{1,3}|\d)$/.exec(stem);
+  if (version && version[1]!.length >= affixes.minStem) {
+    stem = version[1]!;
+    tail.unshift(version[2]!);
+  }
+  const isWord = affixes.words?.has(stem) === true;
+  for (const a of isWord ? [] : affixes.attachable) {
+    if (stem.length - a.length >= affixes.minStem && stem.endsWith(a)) {
+      tail.unshift(a);
+      stem = stem.slice(0, -a.length);
+      break;
+    }
+  }
+  const head: string[] = [];
+  for (const a of isWord ? [] : affixes.attachable) {
+    if (stem.length - a.length >= affixes.minStem + 1 && stem.startsWith(a)) {
+      head.push(a);
+      stem = stem.slice(a.length);
+      break;
+    }
+  }
+  return [...head, stem, ...tail];
 }
 
 /** The expanded words left once leading/trailing affixes and trailing version tokens are removed. */
