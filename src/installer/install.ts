@@ -104,7 +104,7 @@ export async function installModule(opts: InstallOptions): Promise<InstallResult
   const id = formatModuleId(opts.ref);
   const refText = formatRef(opts.ref);
   const lock = await readLock(opts.dir);
-  const market = new MarketClient(opts.market);
+  const market = new MarketClient(opts.market, {}, opts.signal);
   const origin = market.base.origin;
 
   say(`fetching ${refText} from ${origin}`);

@@ -1,4 +1,5 @@
 import { WardenError } from '../core/errors.js';
+import { throwIfInterrupted } from '../sandbox/index.js';
 import { parseEnvelope, type DsseEnvelope } from '../core/dsse.js';
 import { formatModuleId, type ModuleRef } from '../core/ref.js';
 import type { ReleaseBundle } from './verify-bundle.js';
@@ -36,8 +37,10 @@ export interface FetchedRelease {
 export class MarketClient {
   readonly base: URL;
   readonly limits: MarketLimits;
+  /** Aborts every request in flight (Ctrl-C during `warden install`): WARDEN_E_INTERRUPTED. */
+  private readonly signal: AbortSignal | undefined;
 
-  constructor(url: string, limits: Partial<MarketLimits> = {}) {
+  constructor(url: string, limits: Partial<MarketLimits> = {}, signal?: AbortSignal) {
     let base: URL;
     try {
       base = new URL(url.endsWith('/') ? url : `${url}/`);
@@ -47,6 +50,7 @@ export class MarketClient {
     if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new WardenError('WARDEN_E_USAGE', `--market must be http(s), got ${base.protocol}`, { where: '--market' });
     this.base = base;
     this.limits = { ...DEFAULT_MARKET_LIMITS, ...limits };
+    this.signal = signal;
   }
 
   private url(path: string): URL {
@@ -56,10 +60,14 @@ export class MarketClient {
   /** GET with a timeout and a cap on the body size, read as it streams. */
   async getBytes(path: string, maxBytes: number, allowStatus: number[] = []): Promise<{ status: number; body: Buffer }> {
     const url = this.url(path);
+    throwIfInterrupted(this.signal);
+    const timeout = AbortSignal.timeout(this.limits.timeoutMs);
+    const signal = this.signal ? AbortSignal.any([timeout, this.signal]) : timeout;
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(this.limits.timeoutMs), redirect: 'error', headers: { accept: 'application/json, application/octet-stream' } });
+      res = await fetch(url, { signal, redirect: 'error', headers: { accept: 'application/json, application/octet-stream' } });
     } catch (cause) {
+      throwIfInterrupted(this.signal);
       throw new WardenError('WARDEN_E_MARKET_UNREACHABLE', `Cannot reach the market at ${url.origin}: ${(cause as Error).message}.`, { where: url.toString(), cause });
     }
     if (!res.ok && !allowStatus.includes(res.status)) {
@@ -77,10 +85,16 @@ export class MarketClient {
     const chunks: Buffer[] = [];
     let total = 0;
     if (res.body) {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        total += chunk.length;
-        if (total > maxBytes) throw new WardenError('WARDEN_E_MARKET_RESPONSE', `${url.pathname} is over the ${maxBytes}-byte limit.`, { where: url.toString() });
-        chunks.push(Buffer.from(chunk));
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          total += chunk.length;
+          if (total > maxBytes) throw new WardenError('WARDEN_E_MARKET_RESPONSE', `${url.pathname} is over the ${maxBytes}-byte limit.`, { where: url.toString() });
+          chunks.push(Buffer.from(chunk));
+        }
+      } catch (cause) {
+        throwIfInterrupted(this.signal);
+        if (cause instanceof WardenError) throw cause;
+        throw new WardenError('WARDEN_E_MARKET_UNREACHABLE', `The market at ${url.origin} stopped sending ${url.pathname}: ${(cause as Error).message}.`, { where: url.toString(), cause });
       }
     }
     return { status: res.status, body: Buffer.concat(chunks) };
