@@ -119,6 +119,7 @@ const freshVerdicts = existsSync(freshFile) ? readRows(freshFile).map(judge) : [
 if (freshVerdicts.length) {
   console.log(`\n== fresh: ${freshFile} (${freshVerdicts.length} rows, all visible) ==`);
   line('fresh set', score(freshVerdicts));
+  for (const [k, list] of groupBy(freshVerdicts, (r) => `batch ${r.batch ?? 1}`)) line(`  ${k}`, score(list));
   for (const [k, list] of groupBy(freshVerdicts.filter((v) => v.row.label === 'malicious'), (r) => r.attack_category)) line(`  category ${k} (malicious only)`, score(list));
   for (const [k, list] of groupBy(freshVerdicts.filter((v) => v.row.label === 'benign'), (r) => r.topic)) line(`  topic ${k} (benign only)`, score(list));
   const benignAll = [...verdicts.filter((v) => v.row.label === 'benign'), ...freshVerdicts.filter((v) => v.row.label === 'benign')];
