@@ -1,7 +1,9 @@
 // Precision and recall of the tool-poisoning rules (src/scanner/poisoning) on the labelled corpus
 // ../shared/data/tool-descriptions.jsonl, per source, per vector and per attack category, on a
 // development half and a held-out half (split by a hash of the row id), plus throughput.
-//   npm run bench -- scanner-quality [--data FILE] [--show dev|holdout|all] [--min-severity medium]
+// Also reports the hand-written independent set test/fixtures/scanner/tool-descriptions-fresh.jsonl
+// (see its README), whose rows are all visible (`--show fresh` prints its misses and false alarms).
+//   npm run bench -- scanner-quality [--data FILE] [--show dev|holdout|all|fresh] [--min-severity medium]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,12 +53,14 @@ function toTool(row) {
   return { name: 'tool', description: row.text };
 }
 
-const rows = readFileSync(args.data, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+const readRows = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+const rows = readRows(args.data);
 const rules = loadPoisonRules();
-const verdicts = rows.map((row) => {
+const judge = (row) => {
   const findings = checkToolDefinition(toTool(row), { rules }).filter((f) => SEV.indexOf(f.severity) >= minSev);
   return { row, half: half(row.id), flagged: findings.length > 0, findings };
-});
+};
+const verdicts = rows.map(judge);
 
 function score(list, positive = (r) => r.label === 'malicious') {
   let tp = 0, fp = 0, fn = 0, tn = 0;
@@ -110,8 +114,21 @@ for (const v of verdicts) for (const f of v.findings) {
 console.log('rows flagged per rule (malicious+malicious_server / benign):');
 for (const [id, e] of [...byRule].sort((a, b) => b[1].mal - a[1].mal)) console.log(`  ${id.padEnd(40)} ${String(e.mal).padStart(4)} / ${e.ben}`);
 
+const freshFile = join(here, '..', 'test', 'fixtures', 'scanner', 'tool-descriptions-fresh.jsonl');
+const freshVerdicts = existsSync(freshFile) ? readRows(freshFile).map(judge) : [];
+if (freshVerdicts.length) {
+  console.log(`\n== fresh: ${freshFile} (${freshVerdicts.length} rows, all visible) ==`);
+  line('fresh set', score(freshVerdicts));
+  for (const [k, list] of groupBy(freshVerdicts, (r) => `batch ${r.batch ?? 1}`)) line(`  ${k}`, score(list));
+  for (const [k, list] of groupBy(freshVerdicts.filter((v) => v.row.label === 'malicious'), (r) => r.attack_category)) line(`  category ${k} (malicious only)`, score(list));
+  for (const [k, list] of groupBy(freshVerdicts.filter((v) => v.row.label === 'benign'), (r) => r.topic)) line(`  topic ${k} (benign only)`, score(list));
+  const benignAll = [...verdicts.filter((v) => v.row.label === 'benign'), ...freshVerdicts.filter((v) => v.row.label === 'benign')];
+  const fpAll = benignAll.filter((v) => v.flagged).length;
+  console.log(`benign rows flagged (corpus + fresh): ${fpAll} of ${benignAll.length}`);
+}
+
 if (args.show) {
-  const pick = verdicts.filter((v) => args.show === 'all' || v.half === args.show);
+  const pick = args.show === 'fresh' ? freshVerdicts : verdicts.filter((v) => args.show === 'all' || v.half === args.show);
   console.log(`\nmisses (${args.show}):`);
   for (const v of pick) if (v.row.label !== 'benign' && !v.flagged) console.log(`  [${v.row.label}/${v.row.attack_category ?? '-'}] ${JSON.stringify(v.row.text).slice(0, 160)}`);
   console.log(`\nfalse alarms (${args.show}):`);

@@ -51,12 +51,16 @@ function wordsBetween(text: string, from: number, to: number): number {
  * within `gap` words (verb first: "mount the host filesystem"; or object first, next to each
  * other: "filesystem unmount"), or a phrase that names the act by itself ("bind mount"). A match
  * preceded by negation ("does not", "never", "without") does not count, and safety wording
- * anywhere in the field ("read-only", "within the allowed directories") cancels the field.
+ * anywhere in the field ("read-only", "within the allowed directories") cancels the field; safety
+ * wording in the description also cancels the tool's name.
  */
 export function matchCapability(m: CapabilityMatcher, c: CompiledCapability, texts: ToolText[]): MatchHit | null {
+  // A name is a few words with no room for scoping; the tool's description scopes it
+  // (`set_file_mode` + "Set the mode bits of a file in the workspace").
+  const scopedByDescription = c.safeContext !== null && texts.some((t) => t.kind === 'description' && c.safeContext!.test(t.norm));
   for (const t of texts) {
     if (!m.fields.includes(t.kind) || t.norm.length === 0) continue;
-    if (c.safeContext?.test(t.norm)) continue;
+    if (c.safeContext?.test(t.norm) || (t.kind === 'name' && scopedByDescription)) continue;
     for (const sentence of splitSentences(t.norm)) {
       for (const cap of c.capabilities) {
         const found: Span[] = [...spans(cap.phrases, sentence)];
