@@ -41,8 +41,13 @@ if (minSev < 0) {
 /** Development half or held-out half, fixed by the row id (not by content or label). */
 export const half = (id) => (createHash('sha256').update(String(id)).digest()[0] & 1 ? 'holdout' : 'dev');
 
-/** A row's text is either a bare description or a JSON tool definition (`{"name", "inputSchema", ...}`). */
-function toTool(row) {
+/**
+ * A row's text is either a bare description or a JSON tool definition (`{"name", "inputSchema", ...}`).
+ * Bare descriptions are checked under the neutral name `tool` unless `withName` is set: then under
+ * the row's `tool_name`, as the scanner sees a real tool (a secondary figure: the Cisco examples'
+ * names are overt, e.g. `exfil_*`, so they flatter recall).
+ */
+function toTool(row, withName = false) {
   const t = row.text.trim();
   if (t.startsWith('{')) {
     try {
@@ -50,17 +55,17 @@ function toTool(row) {
       if (obj && typeof obj.name === 'string') return obj;
     } catch {}
   }
-  return { name: 'tool', description: row.text };
+  return { name: withName && typeof row.tool_name === 'string' ? row.tool_name : 'tool', description: row.text };
 }
 
 const readRows = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 const rows = readRows(args.data);
 const rules = loadPoisonRules();
-const judge = (row) => {
-  const findings = checkToolDefinition(toTool(row), { rules }).filter((f) => SEV.indexOf(f.severity) >= minSev);
+const judge = (row, withName = false) => {
+  const findings = checkToolDefinition(toTool(row, withName), { rules }).filter((f) => SEV.indexOf(f.severity) >= minSev);
   return { row, half: half(row.id), flagged: findings.length > 0, findings };
 };
-const verdicts = rows.map(judge);
+const verdicts = rows.map((row) => judge(row));
 
 function score(list, positive = (r) => r.label === 'malicious') {
   let tp = 0, fp = 0, fn = 0, tn = 0;
@@ -104,6 +109,10 @@ for (const h of ['dev', 'holdout', 'all']) {
   line('  malicious_server rows (recall only)', score(inHalf.filter((v) => v.row.label === 'malicious_server'), () => true));
   console.log('');
 }
+const named = rows.map((row) => judge(row, true));
+console.log('== secondary: each description checked under its row\'s tool_name (as the scanner sees a tool) ==');
+for (const h of ['dev', 'holdout', 'all']) line(`${h}: tool_description (excl. malicious_server)`, score(named.filter((v) => (h === 'all' || v.half === h) && tdOnly(v))));
+console.log('');
 
 const byRule = new Map();
 for (const v of verdicts) for (const f of v.findings) {
@@ -115,7 +124,7 @@ console.log('rows flagged per rule (malicious+malicious_server / benign):');
 for (const [id, e] of [...byRule].sort((a, b) => b[1].mal - a[1].mal)) console.log(`  ${id.padEnd(40)} ${String(e.mal).padStart(4)} / ${e.ben}`);
 
 const freshFile = join(here, '..', 'test', 'fixtures', 'scanner', 'tool-descriptions-fresh.jsonl');
-const freshVerdicts = existsSync(freshFile) ? readRows(freshFile).map(judge) : [];
+const freshVerdicts = existsSync(freshFile) ? readRows(freshFile).map((row) => judge(row)) : [];
 if (freshVerdicts.length) {
   console.log(`\n== fresh: ${freshFile} (${freshVerdicts.length} rows, all visible) ==`);
   line('fresh set', score(freshVerdicts));
