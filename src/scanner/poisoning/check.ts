@@ -8,6 +8,7 @@ import { matchExfilParameter, type CompiledExfil } from './matchers/exfil-parame
 import { matchNameCollision } from './matchers/name-collision.js';
 import { matchSignals } from './matchers/signals.js';
 import { matchInvisible } from './matchers/unicode.js';
+import { matchHiddenLayout } from './matchers/layout.js';
 import { toolTexts } from './tool-text.js';
 import type { CheckOptions, MatchHit, PoisonFinding, PoisonRule, SignalSpec, ToolDefinition, ToolText } from './types.js';
 
@@ -66,6 +67,8 @@ function runRule(rule: PoisonRule, tool: ToolDefinition, texts: ToolText[], ctx:
       return matchNameCollision(tool, ctx);
     case 'capability':
       return matchCapability(m, capabilityOf(rule)!, texts);
+    case 'hidden-layout':
+      return matchHiddenLayout(m, texts);
   }
 }
 

@@ -50,6 +50,14 @@ const exfil = z.strictObject({
 
 const collision = z.strictObject({ type: z.literal('name-collision') });
 
+const layout = z.strictObject({
+  type: z.literal('hidden-layout'),
+  fields: z.array(fieldKind).min(1).default(['description', 'schema']),
+  minSpaces: z.number().int().min(8).max(10_000).default(60),
+  minLineBreaks: z.number().int().min(3).max(10_000).default(10),
+  minHiddenChars: z.number().int().min(1).max(10_000).default(20),
+});
+
 const capabilitySpec = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -79,5 +87,5 @@ export const ruleFileSchema = z.strictObject({
   category: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
   message: z.string().min(5).max(500),
   fixHint: z.string().min(5).max(1_000),
-  matcher: z.discriminatedUnion('type', [signals, invisible, encoded, exfil, collision, capability]),
+  matcher: z.discriminatedUnion('type', [signals, invisible, encoded, exfil, collision, capability, layout]),
 });

@@ -67,6 +67,22 @@ export interface UnicodeMatcher {
   minCount: number;
 }
 
+/**
+ * Text a person does not see but the model reads: terminal escape sequences (ANSI "conceal",
+ * cursor moves, colours that hide text) and other control characters, or visible text pushed out
+ * of view by a long run of spaces or line breaks.
+ */
+export interface LayoutMatcher {
+  type: 'hidden-layout';
+  fields: FieldKind[];
+  /** Spaces/tabs in one run that count as padding. */
+  minSpaces: number;
+  /** Consecutive line breaks that count as padding. */
+  minLineBreaks: number;
+  /** Visible characters that must follow the padding. */
+  minHiddenChars: number;
+}
+
 export interface EncodedMatcher {
   type: 'encoded-payload';
   fields: FieldKind[];
@@ -117,7 +133,7 @@ export interface CapabilityMatcher {
   capabilities: CapabilitySpec[];
 }
 
-export type Matcher = SignalsMatcher | UnicodeMatcher | EncodedMatcher | ExfilParameterMatcher | NameCollisionMatcher | CapabilityMatcher;
+export type Matcher = SignalsMatcher | UnicodeMatcher | EncodedMatcher | ExfilParameterMatcher | NameCollisionMatcher | CapabilityMatcher | LayoutMatcher;
 
 export interface PoisonRule {
   id: string;
