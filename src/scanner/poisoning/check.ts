@@ -9,6 +9,7 @@ import { matchNameCollision } from './matchers/name-collision.js';
 import { matchSignals } from './matchers/signals.js';
 import { matchInvisible } from './matchers/unicode.js';
 import { matchHiddenLayout } from './matchers/layout.js';
+import { matchClassifier } from './matchers/classifier.js';
 import { toolTexts } from './tool-text.js';
 import type { CheckOptions, MatchHit, PoisonFinding, PoisonRule, SignalSpec, ToolDefinition, ToolText } from './types.js';
 
@@ -69,6 +70,8 @@ function runRule(rule: PoisonRule, tool: ToolDefinition, texts: ToolText[], ctx:
       return matchCapability(m, capabilityOf(rule)!, texts);
     case 'hidden-layout':
       return matchHiddenLayout(m, texts);
+    case 'classifier':
+      return matchClassifier(rule, tool);
   }
 }
 

@@ -15,4 +15,6 @@ export const LIMITS = {
   /** Rule files loaded from one folder, and size of one rule file. */
   ruleFiles: 500,
   ruleFileBytes: 256 * 1024,
+  /** A learned model's JSON file. */
+  modelFileBytes: 4 * 1024 * 1024,
 } as const;

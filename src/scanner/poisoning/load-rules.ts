@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { WardenError, ioError } from '../../core/errors.js';
 import { LIMITS } from './limits.js';
-import { ruleFileSchema } from './rule-schema.js';
+import { classifierModelSchema, ruleFileSchema } from './rule-schema.js';
 import type { PoisonRule } from './types.js';
 
 /** Folder of the built-in rules, next to this module in src/ and in dist/ (copied by scripts/copy-assets.mjs). */
@@ -73,8 +73,26 @@ function loadDir(dir: string): PoisonRule[] {
       if (err instanceof WardenError) throw err;
       throw ioError('read the rule file', file, err);
     }
-    return parseRuleFile(file, text);
+    const rule = parseRuleFile(file, text);
+    if (rule.matcher.type === 'classifier') rule.classifierModel = loadModel(rule, join(dir, rule.id, rule.matcher.model));
+    return rule;
   });
+}
+
+/** Reads and validates a `classifier` rule's model file. */
+function loadModel(rule: PoisonRule, file: string): NonNullable<PoisonRule['classifierModel']> {
+  let data: unknown;
+  try {
+    if (statSync(file).size > LIMITS.modelFileBytes) throw invalid(rule.file, `model ${file} is larger than ${LIMITS.modelFileBytes} bytes`);
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    if (err instanceof WardenError) throw err;
+    if (err instanceof SyntaxError) throw invalid(rule.file, `model ${file} is not JSON`, err);
+    throw ioError('read the model file', file, err);
+  }
+  const parsed = classifierModelSchema.safeParse(data);
+  if (!parsed.success) throw invalid(rule.file, `model ${file}: ${parsed.error.issues[0]!.path.join('.') || 'file'}: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
 }
 
 let builtin: PoisonRule[] | undefined;

@@ -50,6 +50,21 @@ const exfil = z.strictObject({
 
 const collision = z.strictObject({ type: z.literal('name-collision') });
 
+const classifier = z.strictObject({
+  type: z.literal('classifier'),
+  /** The model file, in the folder named after the rule (`<id>/model.json`). */
+  model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}\.json$/, 'a file name like model.json'),
+});
+
+/** A learned model's file (src/scanner/poisoning/classifier.ts). */
+export const classifierModelSchema = z.strictObject({
+  version: z.literal(1),
+  bias: z.number().finite(),
+  threshold: z.number().gt(0).lt(1),
+  weights: z.record(z.string().max(200), z.number().finite()).refine((w) => Object.keys(w).length <= 100_000, 'at most 100,000 weights'),
+  trainedOn: z.record(z.string(), z.unknown()).optional(),
+});
+
 const layout = z.strictObject({
   type: z.literal('hidden-layout'),
   fields: z.array(fieldKind).min(1).default(['description', 'schema']),
@@ -87,5 +102,5 @@ export const ruleFileSchema = z.strictObject({
   category: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
   message: z.string().min(5).max(500),
   fixHint: z.string().min(5).max(1_000),
-  matcher: z.discriminatedUnion('type', [signals, invisible, encoded, exfil, collision, capability, layout]),
+  matcher: z.discriminatedUnion('type', [signals, invisible, encoded, exfil, collision, capability, layout, classifier]),
 });

@@ -1,3 +1,4 @@
+import type { ToolClassifierModel } from './classifier.js';
 /** Public types of the tool-definition poisoning analysis (the contract the scan engine codes against). */
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -83,6 +84,12 @@ export interface LayoutMatcher {
   minHiddenChars: number;
 }
 
+/** A learned model (src/scanner/poisoning/classifier.ts) read from `<rule id>/<model>`. */
+export interface ClassifierMatcher {
+  type: 'classifier';
+  model: string;
+}
+
 export interface EncodedMatcher {
   type: 'encoded-payload';
   fields: FieldKind[];
@@ -133,7 +140,7 @@ export interface CapabilityMatcher {
   capabilities: CapabilitySpec[];
 }
 
-export type Matcher = SignalsMatcher | UnicodeMatcher | EncodedMatcher | ExfilParameterMatcher | NameCollisionMatcher | CapabilityMatcher | LayoutMatcher;
+export type Matcher = SignalsMatcher | UnicodeMatcher | EncodedMatcher | ExfilParameterMatcher | NameCollisionMatcher | CapabilityMatcher | LayoutMatcher | ClassifierMatcher;
 
 export interface PoisonRule {
   id: string;
@@ -147,6 +154,8 @@ export interface PoisonRule {
   matcher: Matcher;
   /** The YAML file the rule came from (for errors and docs). */
   file: string;
+  /** For a `classifier` matcher: its model, loaded with the rule. */
+  classifierModel?: ToolClassifierModel;
 }
 
 export interface CheckOptions {

@@ -1,0 +1,130 @@
+import { toolTexts } from './tool-text.js';
+import type { ToolDefinition } from './types.js';
+
+/**
+ * A learned second opinion on tool definitions: L2-regularised logistic regression over word and
+ * word-pair presence, trained by scripts/train-tool-classifier.mjs on labelled descriptions (the
+ * development half of the shared corpus and the hand-written fresh sets; never the corpus's
+ * held-out half or the newest blind batch). The rules say *why* something is an attack; the model
+ * catches wordings no rule anticipated, and names the words that weighed most. Pure: no I/O.
+ */
+export interface ToolClassifierModel {
+  version: 1;
+  bias: number;
+  /** Probability at or above which a tool is flagged. */
+  threshold: number;
+  weights: Record<string, number>;
+  /** What it was trained on, for people (not read by the code). */
+  trainedOn?: Record<string, unknown>;
+}
+
+export interface ClassifierScore {
+  probability: number;
+  /** Features that pushed the score up the most, strongest first. */
+  top: Array<{ feature: string; weight: number }>;
+}
+
+const WORD = /[a-z0-9]+(?:'[a-z]+)?|[~@$<>{}|`]/g;
+/** At most this many words per tool are read (bounded work on huge descriptions). */
+const MAX_WORDS = 4000;
+
+/** Lower-case words, plus a few characters that carry meaning in attacks (`~`, `@`, `<`, `` ` ``). */
+export function classifierWords(text: string): string[] {
+  return (text.toLowerCase().replace(/[’‘]/g, "'").match(WORD) ?? []).slice(0, MAX_WORDS);
+}
+
+/**
+ * Function words carry style, not meaning: with them the model learned that long descriptions
+ * (full of "to" and "and") are malicious. They are dropped before features are built.
+ */
+const STOPWORDS = new Set(
+  ('a an the and or but if then else of to in on at by for with from into onto over under as is are was were be been being it its ' +
+    'this that these those there here which who whom what when where how than so such can could may might will would shall should ' +
+    'do does did done has have had having not no any all each every some more most other own same very just also only both either ' +
+    'neither one two about above after again against before below between during further once out off up down through until while ' +
+    'we you your yours our ours they them their i me my he she his her us tool tools').split(' '),
+);
+
+/** The features of a text: each word (`w:`) and each pair of neighbouring words (`b:`), once. */
+export function textFeatures(text: string): Set<string> {
+  const words = classifierWords(text).filter((w) => !STOPWORDS.has(w));
+  const out = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    out.add(`w:${words[i]}`);
+    if (i + 1 < words.length) out.add(`b:${words[i]} ${words[i + 1]}`);
+  }
+  return out;
+}
+
+/** Features of everything the model reads from a tool (name as words, description, schema text). */
+export function toolFeatures(tool: ToolDefinition): Set<string> {
+  return textFeatures(toolTexts(tool).map((t) => t.norm).join(' \n '));
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+export function scoreFeatures(model: ToolClassifierModel, features: Set<string>): ClassifierScore {
+  let z = model.bias;
+  const contributions: Array<{ feature: string; weight: number }> = [];
+  for (const f of features) {
+    const w = model.weights[f];
+    if (w === undefined) continue;
+    z += w;
+    if (w > 0) contributions.push({ feature: f, weight: w });
+  }
+  contributions.sort((a, b) => b.weight - a.weight || (a.feature < b.feature ? -1 : 1));
+  return { probability: sigmoid(z), top: contributions.slice(0, 5) };
+}
+
+export interface TrainingRow {
+  features: Set<string>;
+  malicious: boolean;
+}
+
+export interface TrainOptions {
+  /** Features seen in fewer rows than this are dropped (they would only memorise rows). */
+  minRows: number;
+  /** L2 penalty per weight. */
+  l2: number;
+  iterations: number;
+  learningRate: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { minRows: 2, l2: 0.001, iterations: 1000, learningRate: 1 };
+
+/**
+ * Full-batch gradient descent on the mean log-loss plus L2: deterministic for the same rows and
+ * options (features are visited in sorted order), so a test can retrain and compare.
+ */
+export function trainClassifier(rows: TrainingRow[], threshold: number, opts: TrainOptions = DEFAULT_TRAIN_OPTIONS): ToolClassifierModel {
+  const df = new Map<string, number>();
+  for (const r of rows) for (const f of r.features) df.set(f, (df.get(f) ?? 0) + 1);
+  const vocab = [...df].filter(([, n]) => n >= opts.minRows).map(([f]) => f).sort();
+  const index = new Map(vocab.map((f, i) => [f, i]));
+  const X = rows.map((r) => Int32Array.from([...r.features].map((f) => index.get(f) ?? -1).filter((i) => i >= 0).sort((a, b) => a - b)));
+  const y = rows.map((r) => (r.malicious ? 1 : 0));
+  const w = new Float64Array(vocab.length);
+  let b = 0;
+  const n = rows.length;
+  const grad = new Float64Array(vocab.length);
+  for (let it = 0; it < opts.iterations; it++) {
+    grad.fill(0);
+    let gb = 0;
+    for (let i = 0; i < n; i++) {
+      let z = b;
+      const xi = X[i]!;
+      for (let k = 0; k < xi.length; k++) z += w[xi[k]!]!;
+      const err = sigmoid(z) - y[i]!;
+      gb += err;
+      for (let k = 0; k < xi.length; k++) grad[xi[k]!]! += err;
+    }
+    for (let j = 0; j < w.length; j++) w[j] = w[j]! - opts.learningRate * (grad[j]! / n + opts.l2 * w[j]!);
+    b -= opts.learningRate * (gb / n);
+  }
+  const weights: Record<string, number> = {};
+  vocab.forEach((f, j) => {
+    const v = Math.round(w[j]! * 1e4) / 1e4;
+    if (Math.abs(v) >= 0.005) weights[f] = v;
+  });
+  return { version: 1, bias: Math.round(b * 1e4) / 1e4, threshold, weights };
+}
