@@ -45,9 +45,24 @@ const STOPWORDS = new Set(
     'we you your yours our ours they them their i me my he she his her us tool tools').split(' '),
 );
 
+/**
+ * A light suffix stripper so that "uploads", "uploaded" and "uploading" are one feature: the
+ * training set is small, and attacks are worded in every tense.
+ */
+export function stem(word: string): string {
+  if (word.length <= 4 || /[^a-z]/.test(word)) return word;
+  for (const [suffix, keep] of [['ations', 3], ['ation', 3], ['ings', 3], ['ing', 3], ['ies', 3], ['ied', 3], ['ers', 3], ['er', 4], ['ed', 3], ['es', 3], ['ly', 4], ['s', 3]] as const) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= keep && !(suffix === 's' && word.endsWith('ss'))) {
+      const base = word.slice(0, -suffix.length);
+      return suffix === 'ies' || suffix === 'ied' ? `${base}y` : base;
+    }
+  }
+  return word;
+}
+
 /** The features of a text: each word (`w:`) and each pair of neighbouring words (`b:`), once. */
 export function textFeatures(text: string): Set<string> {
-  const words = classifierWords(text).filter((w) => !STOPWORDS.has(w));
+  const words = classifierWords(text).filter((w) => !STOPWORDS.has(w)).map(stem);
   const out = new Set<string>();
   for (let i = 0; i < words.length; i++) {
     out.add(`w:${words[i]}`);
