@@ -10,7 +10,7 @@ import type { Principal } from './auth/principal.js';
 import { expandEnvRefs, type GatewayConfig } from './config.js';
 import { AnomalyDetector, type Finding } from './limits/anomaly.js';
 import { Limits } from './limits/limiters.js';
-import { createLogger, GatewayMetrics } from './observability.js';
+import { closeLogger, createLogger, GatewayMetrics } from './observability.js';
 import { PinStore } from './pins/pin-store.js';
 import { Policy, type Decision } from './policy/authorize.js';
 import { Redactor, type RedactStats } from './redact/redactor.js';
@@ -63,6 +63,9 @@ export class Gateway implements SessionHost {
   readonly #env: NodeJS.ProcessEnv;
   readonly #sweeper: NodeJS.Timeout;
   #opening = 0;
+  /** Set by close(): late output of upstream processes is no longer logged. */
+  #closed = false;
+  readonly #ownsLogger: boolean;
 
   constructor(cfg: GatewayConfig, opts: GatewayOptions = {}) {
     this.cfg = cfg;
@@ -73,6 +76,7 @@ export class Gateway implements SessionHost {
     mkdirSync(cfg.stateDir, { recursive: true, mode: 0o700 });
     this.redactor = new Redactor({ disable: cfg.redaction.disable });
     this.log = opts.logger ?? createLogger(this.redactor, cfg.log.level, cfg.log.file);
+    this.#ownsLogger = opts.logger === undefined;
     this.auth = new Authenticator(cfg);
     this.policy = new Policy(cfg.policy.rules);
     this.limits = new Limits(cfg, cfg.redis ? Limits.connectRedis(cfg.redis.url) : undefined);
@@ -94,7 +98,9 @@ export class Gateway implements SessionHost {
   #upstream(server: string): Transport {
     const sc = this.cfg.servers[server]!;
     if (sc.transport === 'stdio') {
-      return new LaunchedStdioTransport(launchSpec(sc, server, this.#env), this.#launcher, (line) => this.log.info({ server, upstreamStderr: line }, 'upstream stderr'));
+      return new LaunchedStdioTransport(launchSpec(sc, server, this.#env), this.#launcher, (line) => {
+        if (!this.#closed) this.log.info({ server, upstreamStderr: line }, 'upstream stderr');
+      });
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(sc.headers)) headers[k] = expandEnvRefs(v, this.#env, `servers.${server}.headers.${k}`);
@@ -242,6 +248,8 @@ export class Gateway implements SessionHost {
     await Promise.allSettled([...this.sessions.values()].map((s) => s.close()));
     await this.audit.close();
     await this.limits.close();
-    await new Promise<void>((r) => this.log.flush(() => r()));
+    this.#closed = true;
+    if (this.#ownsLogger) await closeLogger(this.log);
+    else await new Promise<void>((r) => this.log.flush(() => r()));
   }
 }

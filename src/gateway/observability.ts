@@ -9,7 +9,14 @@ import type { Redactor } from './redact/redactor.js';
  */
 export function createLogger(redactor: Redactor, level: string, file?: string): Logger {
   const dest = file ? pino.destination({ dest: file, mkdir: true, sync: false }) : pino.destination(2);
-  return pino(
+  // A log file that cannot be opened or written (removed folder, full disk, permissions) must not
+  // take the gateway down with an unhandled 'error' event: say so on stderr and go on serving.
+  const state = { dest, failed: false };
+  dest.on('error', (err: Error) => {
+    state.failed = true;
+    process.stderr.write(`warden gateway: cannot write the log${file ? ` file ${file}` : ''}: ${err.message}\n`);
+  });
+  const logger = pino(
     {
       level,
       base: { svc: 'warden-gateway' },
@@ -18,6 +25,44 @@ export function createLogger(redactor: Redactor, level: string, file?: string): 
     },
     dest,
   );
+  if (file) fileDestinations.set(logger, state);
+  return logger;
+}
+
+const fileDestinations = new WeakMap<Logger, { dest: ReturnType<typeof pino.destination>; failed: boolean }>();
+/** How long closing waits for a log file to finish (a hung disk must not hang shutdown). */
+const CLOSE_TIMEOUT_MS = 5000;
+
+/**
+ * Flushes a logger made by createLogger and closes its log file, waiting for the file to be open
+ * first (it opens asynchronously), so nothing touches the file once this resolves.
+ */
+export async function closeLogger(logger: Logger): Promise<void> {
+  const state = fileDestinations.get(logger);
+  if (!state) {
+    await new Promise<void>((r) => logger.flush(() => r()));
+    return;
+  }
+  fileDestinations.delete(logger);
+  // Later calls (a straggling upstream stderr line) become no-ops instead of writing to a closed file.
+  logger.level = 'silent';
+  if (state.failed) return; // never opened: nothing to flush or close
+  const { dest } = state;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+    timer.unref();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    dest.once('close', done);
+    dest.once('error', done);
+    try {
+      dest.end();
+    } catch {
+      done();
+    }
+  });
 }
 
 /** Prometheus metrics of one gateway instance (own registry, so several can run in one process). */
