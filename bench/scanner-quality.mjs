@@ -128,7 +128,12 @@ const freshVerdicts = existsSync(freshFile) ? readRows(freshFile).map((row) => j
 if (freshVerdicts.length) {
   console.log(`\n== fresh: ${freshFile} (${freshVerdicts.length} rows, all visible) ==`);
   line('fresh set', score(freshVerdicts));
-  for (const [k, list] of groupBy(freshVerdicts, (r) => `batch ${r.batch ?? 1}`)) line(`  ${k}`, score(list));
+  // Batches the learned model was trained on score as training data, not as unseen text.
+  const trainer = readFileSync(join(here, '..', 'scripts', 'train-tool-classifier.mjs'), 'utf8');
+  const trained = new Set((/TRAIN_BATCHES = \[([\d, ]*)\]/.exec(trainer)?.[1] ?? '').split(',').map((x) => Number(x.trim())).filter(Boolean));
+  for (const [k, list] of groupBy(freshVerdicts, (r) => `batch ${r.batch ?? 1}`)) {
+    line(`  ${k}${trained.has(Number(k.split(' ')[1])) ? ' (model trained on it)' : ' (unseen by the model)'}`, score(list));
+  }
   for (const [k, list] of groupBy(freshVerdicts.filter((v) => v.row.label === 'malicious'), (r) => r.attack_category)) line(`  category ${k} (malicious only)`, score(list));
   for (const [k, list] of groupBy(freshVerdicts.filter((v) => v.row.label === 'benign'), (r) => r.topic)) line(`  topic ${k} (benign only)`, score(list));
   const benignAll = [...verdicts.filter((v) => v.row.label === 'benign'), ...freshVerdicts.filter((v) => v.row.label === 'benign')];
