@@ -105,7 +105,7 @@ export interface TrainOptions {
   learningRate: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { minRows: 2, l2: 0.001, iterations: 1000, learningRate: 1 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { minRows: 2, l2: 0.0005, iterations: 1500, learningRate: 1 };
 
 /**
  * Full-batch gradient descent on the mean log-loss plus L2: deterministic for the same rows and
