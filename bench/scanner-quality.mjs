@@ -4,7 +4,6 @@
 // Also reports the hand-written independent set test/fixtures/scanner/tool-descriptions-fresh.jsonl
 // (see its README), whose rows are all visible (`--show fresh` prints its misses and false alarms).
 //   npm run bench -- scanner-quality [--data FILE] [--show dev|holdout|all|fresh] [--min-severity medium]
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,25 +37,7 @@ if (minSev < 0) {
   process.exit(2);
 }
 
-/** Development half or held-out half, fixed by the row id (not by content or label). */
-export const half = (id) => (createHash('sha256').update(String(id)).digest()[0] & 1 ? 'holdout' : 'dev');
-
-/**
- * A row's text is either a bare description or a JSON tool definition (`{"name", "inputSchema", ...}`).
- * Bare descriptions are checked under the neutral name `tool` unless `withName` is set: then under
- * the row's `tool_name`, as the scanner sees a real tool (a secondary figure: the Cisco examples'
- * names are overt, e.g. `exfil_*`, so they flatter recall).
- */
-function toTool(row, withName = false) {
-  const t = row.text.trim();
-  if (t.startsWith('{')) {
-    try {
-      const obj = JSON.parse(t);
-      if (obj && typeof obj.name === 'string') return obj;
-    } catch {}
-  }
-  return { name: withName && typeof row.tool_name === 'string' ? row.tool_name : 'tool', description: row.text };
-}
+const { corpusHalf: half, toolFromRow: toTool } = await import(join(dirname(dist), 'labelled-rows.js'));
 
 const readRows = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 const rows = readRows(args.data);

@@ -10,7 +10,6 @@
 // the newest blind batch, which measure the model. --cv prints 5-fold cross-validation on the
 // training rows only (how the threshold was chosen); --check exits 1 when the committed model
 // differs from a fresh training run (used by the test suite).
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { toolFeatures, trainClassifier, scoreFeatures, DEFAULT_TRAIN_OPTIONS } = await import(join(root, 'dist/scanner/poisoning/classifier.js'));
+const { corpusHalf, toolFromRow } = await import(join(root, 'dist/scanner/poisoning/labelled-rows.js'));
 
 /** Fresh batches the model learns from; the next blind batch is measured before it is added here. */
 export const TRAIN_BATCHES = [1, 2, 3, 4, 5, 6, 7];
@@ -32,22 +32,11 @@ if (!existsSync(corpusFile)) {
   process.exit(2);
 }
 
-const half = (id) => (createHash('sha256').update(String(id)).digest()[0] & 1 ? 'holdout' : 'dev');
 const readRows = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-function toTool(row) {
-  const t = row.text.trim();
-  if (t.startsWith('{')) {
-    try {
-      const obj = JSON.parse(t);
-      if (obj && typeof obj.name === 'string') return obj;
-    } catch {}
-  }
-  return { name: 'tool', description: row.text };
-}
 const rows = [
-  ...readRows(corpusFile).filter((r) => half(r.id) === 'dev' && r.label !== 'malicious_server'),
+  ...readRows(corpusFile).filter((r) => corpusHalf(r.id) === 'dev' && r.label !== 'malicious_server'),
   ...readRows(freshFile).filter((r) => TRAIN_BATCHES.includes(r.batch ?? 1)),
-].map((r) => ({ features: toolFeatures(toTool(r)), malicious: r.label === 'malicious' }));
+].map((r) => ({ features: toolFeatures(toolFromRow(r)), malicious: r.label === 'malicious' }));
 
 const threshold = args.threshold ? Number(args.threshold) : THRESHOLD;
 
