@@ -72,7 +72,7 @@ function groupBy(list, key) {
     if (!m.has(k)) m.set(k, []);
     m.get(k).push(v);
   }
-  return [...m].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  return [...m].sort((a, b) => String(a[0]).localeCompare(String(b[0]), 'en', { numeric: true }));
 }
 
 console.log(`tool-poisoning quality on ${args.data} (${rows.length} rows, ${rules.length} rules, flag = any finding >= ${args['min-severity']})`);
