@@ -20,7 +20,7 @@ const { toolFeatures, trainClassifier, scoreFeatures, DEFAULT_TRAIN_OPTIONS } = 
 const { corpusHalf, toolFromRow } = await import(join(root, 'dist/scanner/poisoning/labelled-rows.js'));
 
 /** Fresh batches the model learns from; the next blind batch is measured before it is added here. */
-export const TRAIN_BATCHES = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+export const TRAIN_BATCHES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 export const THRESHOLD = 0.9;
 
 const { values: args } = parseArgs({ options: { cv: { type: 'boolean' }, check: { type: 'boolean' }, threshold: { type: 'string' } } });
