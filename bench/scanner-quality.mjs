@@ -109,9 +109,9 @@ const freshVerdicts = existsSync(freshFile) ? readRows(freshFile).map((row) => j
 if (freshVerdicts.length) {
   console.log(`\n== fresh: ${freshFile} (${freshVerdicts.length} rows, all visible) ==`);
   line('fresh set', score(freshVerdicts));
-  // Batches the learned model was trained on score as training data, not as unseen text.
-  const trainer = readFileSync(join(here, '..', 'scripts', 'train-tool-classifier.mjs'), 'utf8');
-  const trained = new Set((/TRAIN_BATCHES = \[([\d, ]*)\]/.exec(trainer)?.[1] ?? '').split(',').map((x) => Number(x.trim())).filter(Boolean));
+  // Batches the learned model was trained on (the model file says which) score as training data.
+  const learned = rules.find((r) => r.classifierModel)?.classifierModel;
+  const trained = new Set(learned?.trainedOn?.freshBatches ?? []);
   for (const [k, list] of groupBy(freshVerdicts, (r) => `batch ${r.batch ?? 1}`)) {
     line(`  ${k}${trained.has(Number(k.split(' ')[1])) ? ' (model trained on it)' : ' (unseen by the model)'}`, score(list));
   }

@@ -61,7 +61,8 @@ if (args.cv) {
 const model = trainClassifier(rows, threshold, DEFAULT_TRAIN_OPTIONS);
 model.trainedOn = {
   corpus: 'development half of ../shared/data/tool-descriptions.jsonl (sha256(id) first bit 0), malicious_server rows excluded',
-  fresh: `test/fixtures/scanner/tool-descriptions-fresh.jsonl batches ${TRAIN_BATCHES.join(', ')}`,
+  fresh: 'test/fixtures/scanner/tool-descriptions-fresh.jsonl',
+  freshBatches: TRAIN_BATCHES,
   rows: rows.length,
   options: DEFAULT_TRAIN_OPTIONS,
 };

@@ -71,7 +71,7 @@ function runRule(rule: PoisonRule, tool: ToolDefinition, texts: ToolText[], ctx:
     case 'hidden-layout':
       return matchHiddenLayout(m, texts);
     case 'classifier':
-      return matchClassifier(rule, tool);
+      return matchClassifier(rule, texts);
   }
 }
 

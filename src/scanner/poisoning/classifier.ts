@@ -1,5 +1,5 @@
 import { toolTexts } from './tool-text.js';
-import type { ToolDefinition } from './types.js';
+import type { ToolDefinition, ToolText } from './types.js';
 
 /**
  * A learned second opinion on tool definitions: L2-regularised logistic regression over word and
@@ -49,9 +49,11 @@ const STOPWORDS = new Set(
  * A light suffix stripper so that "uploads", "uploaded" and "uploading" are one feature: the
  * training set is small, and attacks are worded in every tense.
  */
+const SUFFIXES = [['ations', 3], ['ation', 3], ['ings', 3], ['ing', 3], ['ies', 3], ['ied', 3], ['ers', 3], ['er', 4], ['ed', 3], ['es', 3], ['ly', 4], ['s', 3]] as const;
+
 export function stem(word: string): string {
   if (word.length <= 4 || /[^a-z]/.test(word)) return word;
-  for (const [suffix, keep] of [['ations', 3], ['ation', 3], ['ings', 3], ['ing', 3], ['ies', 3], ['ied', 3], ['ers', 3], ['er', 4], ['ed', 3], ['es', 3], ['ly', 4], ['s', 3]] as const) {
+  for (const [suffix, keep] of SUFFIXES) {
     if (word.endsWith(suffix) && word.length - suffix.length >= keep && !(suffix === 's' && word.endsWith('ss'))) {
       const base = word.slice(0, -suffix.length);
       return suffix === 'ies' || suffix === 'ied' ? `${base}y` : base;
@@ -73,22 +75,36 @@ export function textFeatures(text: string): Set<string> {
 
 /** Features of everything the model reads from a tool (name as words, description, schema text). */
 export function toolFeatures(tool: ToolDefinition): Set<string> {
-  return textFeatures(toolTexts(tool).map((t) => t.norm).join(' \n '));
+  return textsFeatures(toolTexts(tool));
+}
+
+/** The same, from texts already extracted with toolTexts (the check extracts them once per tool). */
+export function textsFeatures(texts: readonly ToolText[]): Set<string> {
+  return textFeatures(texts.map((t) => t.norm).join(' \n '));
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-export function scoreFeatures(model: ToolClassifierModel, features: Set<string>): ClassifierScore {
+/** The model's probability that a tool with these features is malicious. */
+export function probability(model: ToolClassifierModel, features: Set<string>): number {
   let z = model.bias;
+  for (const f of features) z += model.weights[f] ?? 0;
+  return sigmoid(z);
+}
+
+/** The features that pushed the score up the most, strongest first (for explaining a finding). */
+export function topFeatures(model: ToolClassifierModel, features: Set<string>, n = 5): Array<{ feature: string; weight: number }> {
   const contributions: Array<{ feature: string; weight: number }> = [];
   for (const f of features) {
     const w = model.weights[f];
-    if (w === undefined) continue;
-    z += w;
-    if (w > 0) contributions.push({ feature: f, weight: w });
+    if (w !== undefined && w > 0) contributions.push({ feature: f, weight: w });
   }
   contributions.sort((a, b) => b.weight - a.weight || (a.feature < b.feature ? -1 : 1));
-  return { probability: sigmoid(z), top: contributions.slice(0, 5) };
+  return contributions.slice(0, n);
+}
+
+export function scoreFeatures(model: ToolClassifierModel, features: Set<string>): ClassifierScore {
+  return { probability: probability(model, features), top: topFeatures(model, features) };
 }
 
 export interface TrainingRow {

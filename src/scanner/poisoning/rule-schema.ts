@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ToolClassifierModel } from './classifier.js';
 
 const fieldKind = z.enum(['name', 'description', 'schema', 'property-name']);
 const severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
@@ -63,7 +64,7 @@ export const classifierModelSchema = z.strictObject({
   threshold: z.number().gt(0).lt(1),
   weights: z.record(z.string().max(200), z.number().finite()).refine((w) => Object.keys(w).length <= 100_000, 'at most 100,000 weights'),
   trainedOn: z.record(z.string(), z.unknown()).optional(),
-});
+}) satisfies z.ZodType<ToolClassifierModel>;
 
 const layout = z.strictObject({
   type: z.literal('hidden-layout'),

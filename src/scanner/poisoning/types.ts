@@ -1,5 +1,5 @@
-import type { ToolClassifierModel } from './classifier.js';
 /** Public types of the tool-definition poisoning analysis (the contract the scan engine codes against). */
+import type { ToolClassifierModel } from './classifier.js';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export type Confidence = 'low' | 'medium' | 'high';

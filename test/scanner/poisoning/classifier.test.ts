@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scoreFeatures, stem, textFeatures, trainClassifier, type TrainingRow } from '../../../src/scanner/poisoning/classifier.js';
@@ -40,6 +41,25 @@ describe('learned tool classifier', () => {
     const rule = parseRuleFile('/tmp/mcp-tool-x.yaml', 'id: mcp-tool-x\ndescription: a learned rule for the test\nseverity: medium\nconfidence: low\ncategory: learned\nmessage: m {tool}\nfixHint: remove it\nmatcher:\n  type: classifier\n  model: model.json\n');
     expect(() => checkToolDefinition({ name: 't', description: 'd' }, { rules: [rule] })).toThrow(/no model was loaded/);
     expect(() => parseRuleFile('/tmp/mcp-tool-x.yaml', 'id: mcp-tool-x\ndescription: a learned rule for the test\nseverity: medium\nconfidence: low\ncategory: learned\nmessage: m {tool}\nfixHint: remove it\nmatcher:\n  type: classifier\n  model: ../../etc/passwd\n')).toThrow(/WARDEN_E_SCAN_RULE_INVALID|model/);
+  });
+
+  it('refuses an extra rule folder whose model file is missing, not JSON or of the wrong shape, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-model-'));
+    try {
+      writeFileSync(join(dir, 'mcp-tool-mine.yaml'), 'id: mcp-tool-mine\ndescription: a learned rule for the test\nseverity: medium\nconfidence: low\ncategory: learned\nmessage: m {tool}\nfixHint: remove it\nmatcher:\n  type: classifier\n  model: model.json\n');
+      expect(() => loadPoisonRules([dir])).toThrow(/read the model file/);
+      mkdirSync(join(dir, 'mcp-tool-mine'));
+      writeFileSync(join(dir, 'mcp-tool-mine', 'model.json'), '{"version": 1, "bias": ');
+      expect(() => loadPoisonRules([dir])).toThrow(/model .*model\.json is not JSON/);
+      writeFileSync(join(dir, 'mcp-tool-mine', 'model.json'), JSON.stringify({ version: 1, bias: 0, threshold: 1.5, weights: {} }));
+      expect(() => loadPoisonRules([dir])).toThrow(/model .*model\.json: threshold/);
+      writeFileSync(join(dir, 'mcp-tool-mine', 'model.json'), JSON.stringify({ version: 1, bias: -1, threshold: 0.5, weights: { 'w:steal': 3 } }));
+      const rule = loadPoisonRules([dir]).find((r) => r.id === 'mcp-tool-mine')!;
+      expect(checkToolDefinition({ name: 't', description: 'steal it' }, { rules: [rule] })).toHaveLength(1);
+      expect(checkToolDefinition({ name: 't', description: 'list files' }, { rules: [rule] })).toHaveLength(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the shipped rule loads its model and explains a finding with words', () => {

@@ -10,9 +10,20 @@ function describeControl(seq: string): string {
   return /^\u001b\[[0-9;]*8m$/u.test(seq) ? `ANSI "conceal" sequence ${hex}` : `terminal control sequence ${hex}`;
 }
 
+/** The padding pattern of a matcher, compiled once per matcher (checks run per tool). */
+const paddingPatterns = new WeakMap<LayoutMatcher, RegExp>();
+function paddingOf(m: LayoutMatcher): RegExp {
+  let re = paddingPatterns.get(m);
+  if (!re) {
+    re = new RegExp(`(?:[ \\t\\u00a0]{${m.minSpaces},}|(?:[ \\t]*\\r?\\n){${m.minLineBreaks},})`, 'u');
+    paddingPatterns.set(m, re);
+  }
+  return re;
+}
+
 /** Finds control characters, or visible text after a long run of spaces or line breaks. */
 export function matchHiddenLayout(m: LayoutMatcher, texts: ToolText[]): MatchHit | null {
-  const padding = new RegExp(`(?:[ \\t\\u00a0]{${m.minSpaces},}|(?:[ \\t]*\\r?\\n){${m.minLineBreaks},})`, 'u');
+  const padding = paddingOf(m);
   for (const t of texts) {
     if (!m.fields.includes(t.kind)) continue;
     const control = CONTROL.exec(t.raw);
