@@ -3,7 +3,7 @@
 // development half and a held-out half (split by a hash of the row id), plus throughput.
 // Also reports the hand-written independent set test/fixtures/scanner/tool-descriptions-fresh.jsonl
 // (see its README), whose rows are all visible (`--show fresh` prints its misses and false alarms).
-//   npm run bench -- scanner-quality [--data FILE] [--show dev|holdout|all|fresh] [--min-severity medium]
+//   npm run bench -- scanner-quality [--data FILE] [--show dev|holdout|all|fresh|real] [--min-severity medium]
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,7 @@ if (minSev < 0) {
   process.exit(2);
 }
 
-const { corpusHalf: half, toolFromRow: toTool } = await import(join(dirname(dist), 'labelled-rows.js'));
+const { corpusHalf: half, toolFromRow: toTool, realToolHalf, toolFromRealRow } = await import(join(dirname(dist), 'labelled-rows.js'));
 
 const readRows = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 const rows = readRows(args.data);
@@ -122,8 +122,29 @@ if (freshVerdicts.length) {
   console.log(`benign rows flagged (corpus + fresh): ${fpAll} of ${benignAll.length}`);
 }
 
+// Ordinary tools of published servers, benign by provenance: how often a real tool is flagged.
+const realFile = join(here, '..', 'test', 'fixtures', 'scanner', 'real-server-tools.jsonl');
+const realVerdicts = existsSync(realFile)
+  ? readRows(realFile).map((row) => ({ row, half: realToolHalf(row), findings: checkToolDefinition(toolFromRealRow(row), { rules }).filter((f) => SEV.indexOf(f.severity) >= minSev) }))
+  : [];
+if (realVerdicts.length) {
+  console.log(`\n== real servers' tools: ${realFile} (${realVerdicts.length} tools of ${new Set(realVerdicts.map((v) => v.row.package)).size} packages, benign by provenance) ==`);
+  for (const h of ['dev', 'holdout']) {
+    const list = realVerdicts.filter((v) => v.half === h);
+    const flagged = list.filter((v) => v.findings.length);
+    const note = h === 'dev' ? 'the model is trained on these packages' : 'packages unseen by the model';
+    console.log(`${h.padEnd(8)} ${String(flagged.length).padStart(3)} of ${String(list.length).padStart(4)} tools flagged (${((100 * flagged.length) / Math.max(1, list.length)).toFixed(1)}%; ${note}; ${new Set(list.map((v) => v.row.package)).size} packages)`);
+  }
+  const byRule = new Map();
+  for (const v of realVerdicts.filter((x) => x.half === 'holdout')) for (const f of v.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  if (byRule.size) console.log(`  holdout findings per rule: ${[...byRule].map(([id, n]) => `${id} ${n}`).join(', ')}`);
+}
+
 if (args.show) {
-  const pick = args.show === 'fresh' ? freshVerdicts : verdicts.filter((v) => args.show === 'all' || v.half === args.show);
+  if (args.show === 'real') {
+    for (const v of realVerdicts) if (v.findings.length) console.log(`  [${v.half}] ${v.row.package} ${v.row.name}: ${v.findings.map((f) => f.ruleId).join(',')}: ${JSON.stringify(v.row.description).slice(0, 140)}`);
+  }
+  const pick = args.show === 'real' ? [] : args.show === 'fresh' ? freshVerdicts : verdicts.filter((v) => args.show === 'all' || v.half === args.show);
   console.log(`\nmisses (${args.show}):`);
   for (const v of pick) if (v.row.label !== 'benign' && !v.flagged) console.log(`  [${v.row.label}/${v.row.attack_category ?? '-'}] ${JSON.stringify(v.row.text).slice(0, 160)}`);
   console.log(`\nfalse alarms (${args.show}):`);

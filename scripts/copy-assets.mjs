@@ -8,6 +8,7 @@ const assets = [
   ['src/core/schemas', 'dist/core/schemas'],
   ['src/scanner/rules', 'dist/scanner/rules'],
   ['src/scanner/poisoning/rules', 'dist/scanner/poisoning/rules'],
+  ['src/scanner/poisoning/safeguards', 'dist/scanner/poisoning/safeguards'],
   ['src/naming/data', 'dist/naming/data'],
   ['web', 'dist/web'],
 ];

@@ -2,30 +2,49 @@
 // Trains the learned tool-poisoning model (src/scanner/poisoning/classifier.ts) and writes it next
 // to its rule: src/scanner/poisoning/rules/mcp-tool-learned-poisoning/model.json.
 //
-//   npm run build && node scripts/train-tool-classifier.mjs [--cv] [--threshold 0.8] [--check]
+//   npm run build && node scripts/train-tool-classifier.mjs [--lobo] [--threshold 0.8] [--check]
 //
 // Training rows: the development half of ../shared/data/tool-descriptions.jsonl (the same
 // sha256(id) split as bench/scanner-quality; `malicious_server` rows left out) and the fresh
 // hand-written batches listed in TRAIN_BATCHES. Never trained on: the corpus's held-out half and
-// the newest blind batch, which measure the model. --cv prints 5-fold cross-validation on the
-// training rows only (how the threshold was chosen); --check exits 1 when the committed model
-// differs from a fresh training run (used by the test suite).
+// the newest blind batches, which measure the model.
+//
+// --lobo prints leave-one-batch-out figures: for each fresh batch written blind, a model trained
+// on all other training rows scores it, together with the rules, as a new writer's tools would be
+// scored. THRESHOLD is the lowest threshold (0.05 steps) at which the pooled precision of rules +
+// model stays >= 0.90 there; the table shows it. --check exits 1 when the committed model differs
+// from a fresh training run (used by the test suite).
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { toolFeatures, trainClassifier, scoreFeatures, DEFAULT_TRAIN_OPTIONS } = await import(join(root, 'dist/scanner/poisoning/classifier.js'));
-const { corpusHalf, toolFromRow } = await import(join(root, 'dist/scanner/poisoning/labelled-rows.js'));
+const { toolFeatures, trainClassifier, probability, readableByModel, DEFAULT_TRAIN_OPTIONS } = await import(join(root, 'dist/scanner/poisoning/classifier.js'));
+const { toolTexts } = await import(join(root, 'dist/scanner/poisoning/tool-text.js'));
+const { corpusHalf, toolFromRow, realToolHalf, toolFromRealRow } = await import(join(root, 'dist/scanner/poisoning/labelled-rows.js'));
 
 /** Fresh batches the model learns from; the next blind batch is measured before it is added here. */
-export const TRAIN_BATCHES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-export const THRESHOLD = 0.9;
+export const TRAIN_BATCHES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+/** Batches the rules were tuned on while reading them: their rule verdicts are training scores, so --lobo leaves them out. */
+export const RULES_TUNED_ON = [1, 3];
+export const THRESHOLD = 0.75;
+const LOBO_MIN_PRECISION = 0.9;
+/** ...and at most this share of the real servers' tools (development packages, left out in their own fold) flagged. */
+const LOBO_MAX_REAL_FLAGGED = 0.02;
+const REAL_FOLDS = 3;
+/**
+ * Weight of a real server's tool in the loss. The hand-written sets are half attacks and their
+ * benign half is mostly hard negatives; real tools stand for the ordinary tools that make up most
+ * of what a scanner sees.
+ */
+export const REAL_WEIGHT = 1;
 
-const { values: args } = parseArgs({ options: { cv: { type: 'boolean' }, check: { type: 'boolean' }, threshold: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { lobo: { type: 'boolean' }, check: { type: 'boolean' }, threshold: { type: 'string' }, options: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'real-weight': { type: 'string' } } });
 const corpusFile = process.env.WARDEN_DATA ? join(process.env.WARDEN_DATA, 'tool-descriptions.jsonl') : join(root, '..', 'shared', 'data', 'tool-descriptions.jsonl');
 const freshFile = join(root, 'test', 'fixtures', 'scanner', 'tool-descriptions-fresh.jsonl');
+const realFile = join(root, 'test', 'fixtures', 'scanner', 'real-server-tools.jsonl');
 const modelFile = join(root, 'src', 'scanner', 'poisoning', 'rules', 'mcp-tool-learned-poisoning', 'model.json');
 if (!existsSync(corpusFile)) {
   console.error(`${corpusFile} is missing: the model is trained on it (shared/ beside the checkout).`);
@@ -33,38 +52,68 @@ if (!existsSync(corpusFile)) {
 }
 
 const readRows = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-const rows = [
-  ...readRows(corpusFile).filter((r) => corpusHalf(r.id) === 'dev' && r.label !== 'malicious_server'),
-  ...readRows(freshFile).filter((r) => TRAIN_BATCHES.includes(r.batch ?? 1)),
-].map((r) => ({ features: toolFeatures(toolFromRow(r)), malicious: r.label === 'malicious' }));
+const toRow = (r, batch) => ({ features: toolFeatures(toolFromRow(r)), malicious: r.label === 'malicious', batch, source: r });
+const corpusRows = readRows(corpusFile).filter((r) => corpusHalf(r.id) === 'dev' && r.label !== 'malicious_server').map((r) => toRow(r, 'corpus'));
+const freshRows = readRows(freshFile).filter((r) => TRAIN_BATCHES.includes(r.batch ?? 1)).map((r) => toRow(r, r.batch ?? 1));
+// Ordinary tools of published servers (development half of the packages): what most tools a
+// scanner sees look like. Without them the model met ordinary tools only as hard negatives.
+const realWeight = args['real-weight'] ? Number(args['real-weight']) : REAL_WEIGHT;
+const realRows = readRows(realFile).filter((r) => realToolHalf(r) === 'dev').map((r) => ({ features: toolFeatures(toolFromRealRow(r)), malicious: false, batch: 'real', source: r, weight: realWeight }));
+// Tools the model does not judge (mostly non-Latin text; see readableByModel) are not trained on.
+const readable = (r) => readableByModel(toolTexts(r.batch === 'real' ? toolFromRealRow(r.source) : toolFromRow(r.source)));
+const rows = [...corpusRows, ...freshRows, ...realRows].filter(readable);
 
 const threshold = args.threshold ? Number(args.threshold) : THRESHOLD;
+/** --options '{"l2": 0.001}' overrides training options (for comparing settings with --lobo --dry-run). */
+const trainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...(args.options ? JSON.parse(args.options) : {}) };
 
-if (args.cv) {
-  const folds = 5;
+if (args.lobo) {
+  const { checkToolDefinition, loadPoisonRules } = await import(join(root, 'dist/scanner/poisoning/index.js'));
+  const rules = loadPoisonRules().filter((r) => r.matcher.type !== 'classifier');
+  const flaggedByRules = (r) => checkToolDefinition(toolFromRow(r.source), { rules }).some((f) => f.severity !== 'low' && f.severity !== 'info');
   const scored = [];
-  for (let k = 0; k < folds; k++) {
-    const train = rows.filter((_, i) => i % folds !== k);
-    const test = rows.filter((_, i) => i % folds === k);
-    const m = trainClassifier(train, threshold, DEFAULT_TRAIN_OPTIONS);
-    for (const r of test) scored.push({ p: scoreFeatures(m, r.features).probability, malicious: r.malicious });
+  const judged = (r) => readable(r);
+  const held = TRAIN_BATCHES.filter((b) => !RULES_TUNED_ON.includes(b));
+  for (const k of held) {
+    const m = trainClassifier(rows.filter((r) => r.batch !== k), threshold, trainOptions);
+    for (const r of freshRows.filter((x) => x.batch === k)) scored.push({ p: judged(r) ? probability(m, r.features) : 0, rule: flaggedByRules(r), malicious: r.malicious });
+    process.stderr.write(`  batch ${k} scored\n`);
   }
-  console.log(`5-fold cross-validation on ${rows.length} training rows (${rows.filter((r) => r.malicious).length} malicious):`);
-  for (const t of [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]) {
-    const tp = scored.filter((s) => s.malicious && s.p >= t).length;
-    const fp = scored.filter((s) => !s.malicious && s.p >= t).length;
-    const pos = scored.filter((s) => s.malicious).length;
-    console.log(`  threshold ${t.toFixed(2)}: precision ${(tp / (tp + fp)).toFixed(3)}, recall ${(tp / pos).toFixed(3)} (${fp} benign flagged)`);
+  // Real servers' tools: three folds of packages, each scored by a model trained without its packages.
+  const realFold = (r) => createHash('sha256').update(r.source.package).digest()[1] % REAL_FOLDS;
+  const real = [];
+  for (let k = 0; k < REAL_FOLDS; k++) {
+    const m = trainClassifier(rows.filter((r) => r.batch !== 'real' || realFold(r) !== k), threshold, trainOptions);
+    for (const r of realRows.filter((x) => realFold(x) === k)) {
+      real.push({ p: judged(r) ? probability(m, r.features) : 0, rule: checkToolDefinition(toolFromRealRow(r.source), { rules }).some((f) => f.severity !== 'low' && f.severity !== 'info') });
+    }
   }
+  const pos = scored.filter((s) => s.malicious).length;
+  console.log(`leave-one-batch-out over fresh batches ${held.join(', ')} (${scored.length} rows, ${pos} malicious), rules + model:`);
+  let chosen;
+  for (let t = 0.5; t < 0.999; t += 0.05) {
+    const tp = scored.filter((s) => s.malicious && (s.rule || s.p >= t)).length;
+    const fp = scored.filter((s) => !s.malicious && (s.rule || s.p >= t)).length;
+    const p = tp / (tp + fp);
+    const realFlagged = real.filter((s) => s.rule || s.p >= t).length / real.length;
+    if (chosen === undefined && p >= LOBO_MIN_PRECISION && realFlagged <= LOBO_MAX_REAL_FLAGGED) chosen = Number(t.toFixed(2));
+    console.log(`  threshold ${t.toFixed(2)}: precision ${p.toFixed(3)}, recall ${(tp / pos).toFixed(3)} (${fp} benign flagged); real servers' tools flagged ${(100 * realFlagged).toFixed(1)}% of ${real.length}`);
+  }
+  const rulesTp = scored.filter((s) => s.malicious && s.rule).length;
+  const rulesFp = scored.filter((s) => !s.malicious && s.rule).length;
+  console.log(`  rules alone: precision ${(rulesTp / (rulesTp + rulesFp)).toFixed(3)}, recall ${(rulesTp / pos).toFixed(3)}`);
+  console.log(`  rules alone on real servers' tools: ${(100 * real.filter((s) => s.rule).length / real.length).toFixed(1)}% flagged`);
+  console.log(`lowest threshold with precision >= ${LOBO_MIN_PRECISION} and real tools flagged <= ${100 * LOBO_MAX_REAL_FLAGGED}%: ${chosen ?? 'none'} (THRESHOLD is ${THRESHOLD})`);
 }
 
-const model = trainClassifier(rows, threshold, DEFAULT_TRAIN_OPTIONS);
+const model = trainClassifier(rows, threshold, trainOptions);
 model.trainedOn = {
   corpus: 'development half of ../shared/data/tool-descriptions.jsonl (sha256(id) first bit 0), malicious_server rows excluded',
   fresh: 'test/fixtures/scanner/tool-descriptions-fresh.jsonl',
   freshBatches: TRAIN_BATCHES,
+  realServers: 'test/fixtures/scanner/real-server-tools.jsonl, development half of the packages (benign)',
   rows: rows.length,
-  options: DEFAULT_TRAIN_OPTIONS,
+  options: trainOptions,
 };
 const text = JSON.stringify(model, null, 0).replace(/,"/g, ',\n"') + '\n';
 if (args.check) {
@@ -72,5 +121,6 @@ if (args.check) {
   console.log(same ? 'model.json is what training produces' : 'model.json differs from a fresh training run: run node scripts/train-tool-classifier.mjs');
   process.exit(same ? 0 : 1);
 }
+if (args['dry-run']) process.exit(0);
 writeFileSync(modelFile, text);
 console.log(`wrote ${modelFile}: ${Object.keys(model.weights).length} weights from ${rows.length} rows, threshold ${threshold}`);

@@ -10,6 +10,7 @@ import { matchSignals } from './matchers/signals.js';
 import { matchInvisible } from './matchers/unicode.js';
 import { matchHiddenLayout } from './matchers/layout.js';
 import { matchClassifier } from './matchers/classifier.js';
+import { statedSafeguards } from './safeguards.js';
 import { toolTexts } from './tool-text.js';
 import type { CheckOptions, MatchHit, PoisonFinding, PoisonRule, SignalSpec, ToolDefinition, ToolText } from './types.js';
 
@@ -75,14 +76,17 @@ function runRule(rule: PoisonRule, tool: ToolDefinition, texts: ToolText[], ctx:
   }
 }
 
-function toFinding(rule: PoisonRule, tool: ToolDefinition, hit: MatchHit): PoisonFinding {
-  const message = rule.message
+function toFinding(rule: PoisonRule, tool: ToolDefinition, hit: MatchHit, safeguards: readonly string[]): PoisonFinding {
+  let message = rule.message
     .replaceAll('{tool}', JSON.stringify(tool.name.slice(0, 128)))
     .replaceAll('{field}', hit.field)
     .replaceAll('{detail}', hit.detail);
+  const demoted = rule.safeguards === 'demote' && safeguards.length > 0;
+  if (demoted) message += ` Lowered to low: the tool states safeguards (${safeguards.join(', ')}); check that its code keeps them.`;
   return {
+    ...(demoted ? { safeguards: [...safeguards] } : {}),
     ruleId: rule.id,
-    severity: rule.severity,
+    severity: demoted ? 'low' : rule.severity,
     confidence: rule.confidence,
     message,
     evidence: hit.evidence,
@@ -101,9 +105,12 @@ function assertTool(tool: unknown, where: string): asserts tool is ToolDefinitio
 function checkOne(tool: ToolDefinition, rules: PoisonRule[], ctx: MatchContext): PoisonFinding[] {
   const texts = toolTexts(tool);
   const findings: PoisonFinding[] = [];
+  let safeguards: string[] | undefined; // read only when a demotable rule fires
   for (const rule of rules) {
     const hit = runRule(rule, tool, texts, ctx);
-    if (hit) findings.push(toFinding(rule, tool, hit));
+    if (!hit) continue;
+    if (rule.safeguards === 'demote') safeguards ??= statedSafeguards(texts);
+    findings.push(toFinding(rule, tool, hit, rule.safeguards === 'demote' ? safeguards! : []));
   }
   return findings;
 }

@@ -35,3 +35,31 @@ export function toolFromRow(row: LabelledRow, withName = false): ToolDefinition 
   }
   return { name: withName && typeof row.tool_name === 'string' ? row.tool_name : 'tool', description: row.text };
 }
+
+/**
+ * A tool of a real, published MCP server (test/fixtures/scanner/real-server-tools.jsonl): benign
+ * by provenance, extracted statically from the npm package.
+ */
+export interface RealToolRow {
+  id: string;
+  package: string;
+  version: string;
+  name: string;
+  description: string;
+  inputSchema?: Record<string, unknown>;
+}
+
+/**
+ * The reference servers that test/scanner/poisoning/real-servers.test.ts runs live: never trained
+ * on, so that test stays a check on servers the model has not seen.
+ */
+export const REAL_SERVER_TEST_PACKAGES: readonly string[] = ['@modelcontextprotocol/server-everything', '@modelcontextprotocol/server-filesystem', '@modelcontextprotocol/server-memory'];
+
+/** Real servers split by package (all tools of a package on one side), like corpusHalf. */
+export function realToolHalf(row: Pick<RealToolRow, 'package'>): 'dev' | 'holdout' {
+  return REAL_SERVER_TEST_PACKAGES.includes(row.package) ? 'holdout' : corpusHalf(row.package);
+}
+
+export function toolFromRealRow(row: RealToolRow): ToolDefinition {
+  return { name: row.name, description: row.description, ...(row.inputSchema ? { inputSchema: row.inputSchema } : {}) };
+}

@@ -103,5 +103,7 @@ export const ruleFileSchema = z.strictObject({
   category: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
   message: z.string().min(5).max(500),
   fixHint: z.string().min(5).max(1_000),
+  /** `demote`: a finding is lowered to `low` when the tool states a safeguard (safeguards/safeguards.yaml). */
+  safeguards: z.enum(['demote', 'ignore']).default('ignore'),
   matcher: z.discriminatedUnion('type', [signals, invisible, encoded, exfil, collision, capability, layout, classifier]),
 });

@@ -24,6 +24,8 @@ export interface PoisonFinding {
   /** Where in the tool: `name`, `description`, `inputSchema.properties.<p>.description`, ... */
   field: string;
   fixHint: string;
+  /** Safeguards the tool states, for which this finding was lowered to `low` (rules with `safeguards: demote`). */
+  safeguards?: string[];
 }
 
 /** Kinds of text a tool carries; a rule says which kinds it reads. */
@@ -151,6 +153,8 @@ export interface PoisonRule {
   /** Message template: `{tool}`, `{field}` and `{detail}` are filled in. */
   message: string;
   fixHint: string;
+  /** `demote`: lowered to `low` when the tool states a safeguard ("read-only", "values are never returned"). */
+  safeguards: 'demote' | 'ignore';
   matcher: Matcher;
   /** The YAML file the rule came from (for errors and docs). */
   file: string;

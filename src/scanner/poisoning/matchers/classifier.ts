@@ -1,5 +1,5 @@
 import { WardenError } from '../../../core/errors.js';
-import { probability, textsFeatures, topFeatures } from '../classifier.js';
+import { probability, readableByModel, textsFeatures, topFeatures } from '../classifier.js';
 import type { MatchHit, PoisonRule, ToolText } from '../types.js';
 
 const shown = (feature: string) => `"${feature.slice(2)}"`;
@@ -8,6 +8,7 @@ const shown = (feature: string) => `"${feature.slice(2)}"`;
 export function matchClassifier(rule: PoisonRule, texts: ToolText[]): MatchHit | null {
   const model = rule.classifierModel;
   if (!model) throw new WardenError('WARDEN_E_SCAN_RULE_INVALID', `Poisoning rule ${rule.id} has a classifier matcher but no model was loaded.`, { where: rule.file });
+  if (!readableByModel(texts)) return null;
   const features = textsFeatures(texts);
   const p = probability(model, features);
   if (p < model.threshold) return null;
