@@ -26,10 +26,10 @@ const { toolTexts } = await import(join(root, 'dist/scanner/poisoning/tool-text.
 const { corpusHalf, toolFromRow, realToolHalf, toolFromRealRow } = await import(join(root, 'dist/scanner/poisoning/labelled-rows.js'));
 
 /** Fresh batches the model learns from; the next blind batch is measured before it is added here. */
-export const TRAIN_BATCHES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+export const TRAIN_BATCHES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 /** Batches the rules were tuned on while reading them: their rule verdicts are training scores, so --lobo leaves them out. */
 export const RULES_TUNED_ON = [1, 3];
-export const THRESHOLD = 0.75;
+export const THRESHOLD = 0.65;
 const LOBO_MIN_PRECISION = 0.9;
 /** ...and at most this share of the real servers' tools (development packages, left out in their own fold) flagged. */
 const LOBO_MAX_REAL_FLAGGED = 0.02;

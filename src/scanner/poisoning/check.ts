@@ -48,6 +48,9 @@ function exfilOf(rule: PoisonRule): CompiledExfil {
       secretSources: new RegExp(m.secretSources, 'iu'),
       conversationSources: new RegExp(m.conversationSources, 'iu'),
       fillVerbs: new RegExp(m.fillVerbs, 'iu'),
+      secretSourcesAll: new RegExp(m.secretSources, 'giu'),
+      conversationSourcesAll: new RegExp(m.conversationSources, 'giu'),
+      fillVerbsAll: new RegExp(m.fillVerbs, 'giu'),
     };
     compiledExfil.set(rule, c);
   }

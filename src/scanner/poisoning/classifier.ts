@@ -152,7 +152,7 @@ export interface TrainOptions {
   nbFloor: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { minRows: 2, l2: 0.006, iterations: 1500, learningRate: 1, nbAlpha: 1, nbFloor: 0.5 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { minRows: 2, l2: 0.002, iterations: 1500, learningRate: 1, nbAlpha: 1, nbFloor: 0.5 };
 
 /** Per-feature input scale: `floor + |log((p_j / |p|) / (q_j / |q|))|` over smoothed counts in malicious (p) and benign (q) rows. */
 export function naiveBayesScales(X: Int32Array[], y: number[], size: number, alpha: number, floor: number): Float64Array {

@@ -75,8 +75,8 @@ export function toolTexts(tool: ToolDefinition): ToolText[] {
 }
 
 /** Top-level and nested property names of the input schema, with their description text. */
-export function schemaProperties(tool: ToolDefinition): Array<{ name: string; path: string; description: string }> {
-  const out: Array<{ name: string; path: string; description: string }> = [];
+export function schemaProperties(tool: ToolDefinition): Array<{ name: string; path: string; description: string; type?: string }> {
+  const out: Array<{ name: string; path: string; description: string; type?: string }> = [];
   let nodes = 0;
   const walk = (node: unknown, path: string, depth: number) => {
     if (!isObject(node) || depth > LIMITS.schemaDepth || ++nodes > LIMITS.schemaNodes) return;
@@ -85,7 +85,8 @@ export function schemaProperties(tool: ToolDefinition): Array<{ name: string; pa
       for (const [name, sub] of Object.entries(props)) {
         const p = `${path}.properties.${name}`;
         const d = isObject(sub) && typeof sub['description'] === 'string' ? sub['description'].slice(0, LIMITS.fieldChars) : '';
-        out.push({ name, path: p, description: d });
+        const type = isObject(sub) && typeof sub['type'] === 'string' ? sub['type'] : undefined;
+        out.push({ name, path: p, description: d, ...(type ? { type } : {}) });
         walk(sub, p, depth + 1);
       }
     }

@@ -8,9 +8,32 @@ export interface CompiledExfil {
   secretSources: RegExp;
   conversationSources: RegExp;
   fillVerbs: RegExp;
+  /** The same three, global, for finding where in a sentence they occur. */
+  secretSourcesAll: RegExp;
+  conversationSourcesAll: RegExp;
+  fillVerbsAll: RegExp;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A boolean or a number cannot carry a file's contents or the conversation. */
+const DATA_LESS_TYPES = new Set(['boolean', 'integer', 'number', 'null']);
+
+/** How many words may separate a fill verb from the data it asks for ("put the contents of ~/.ssh/id_rsa here"). */
+const VERB_REACH_WORDS = 20;
+
+/** Word index of each match of the global regular expression `re` in `text`. */
+function wordPositions(re: RegExp, text: string): number[] {
+  const out: number[] = [];
+  let words = 0;
+  let counted = 0;
+  re.lastIndex = 0;
+  for (const m of text.matchAll(re)) {
+    for (; counted < m.index; counted++) if (/\s/u.test(text[counted]!) && counted > 0 && !/\s/u.test(text[counted - 1]!)) words++;
+    out.push(words);
+  }
+  return out;
+}
 
 /**
  * A parameter used as a side channel: the model is told to put secrets, file contents or the
@@ -21,9 +44,15 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  *  3. without a schema, the description asks to put such data into a quoted side-channel name.
  */
 export function matchExfilParameter(c: CompiledExfil, tool: ToolDefinition): MatchHit | null {
-  const props = schemaProperties(tool);
-  const asks = (sentence: string, channel: boolean) =>
-    c.fillVerbs.test(sentence) && (c.secretSources.test(sentence) || (channel && c.conversationSources.test(sentence)));
+  const props = schemaProperties(tool).filter((p) => !(p.type && DATA_LESS_TYPES.has(p.type)));
+  // A fill verb near the data it names: "include file content" in a list of features is not a request.
+  const asks = (sentence: string, channel: boolean) => {
+    if (!c.fillVerbs.test(sentence)) return false;
+    const sources = [...wordPositions(c.secretSourcesAll, sentence), ...(channel ? wordPositions(c.conversationSourcesAll, sentence) : [])];
+    if (sources.length === 0) return false;
+    const verbs = wordPositions(c.fillVerbsAll, sentence);
+    return sources.some((s) => verbs.some((v) => Math.abs(v - s) <= VERB_REACH_WORDS));
+  };
 
   for (const p of props) {
     const channel = c.channelNames.test(p.name);
