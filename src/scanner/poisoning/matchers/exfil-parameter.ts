@@ -40,11 +40,14 @@ function wordPositions(re: RegExp, text: string): number[] {
  * conversation into an argument the user will not look at. Three shapes:
  *  1. a property's own description asks for secret data (any name), or for conversation data
  *     when the property has a side-channel name (`sidenote`, `notes`, `context`, `metadata`);
- *  2. the tool description asks to put such data into a property it names (`as 'sidenote'`);
+ *  2. the tool description (or the description of a flag that cannot carry data itself) asks to
+ *     put such data into a property it names (`as 'sidenote'`);
  *  3. without a schema, the description asks to put such data into a quoted side-channel name.
  */
 export function matchExfilParameter(c: CompiledExfil, tool: ToolDefinition): MatchHit | null {
-  const props = schemaProperties(tool).filter((p) => !(p.type && DATA_LESS_TYPES.has(p.type)));
+  const all = schemaProperties(tool);
+  const dataLess = (p: (typeof all)[number]) => p.type !== undefined && DATA_LESS_TYPES.has(p.type);
+  const props = all.filter((p) => !dataLess(p));
   // A fill verb near the data it names: "include file content" in a list of features is not a request.
   const asks = (sentence: string, channel: boolean) => {
     if (!c.fillVerbs.test(sentence)) return false;
@@ -63,22 +66,27 @@ export function matchExfilParameter(c: CompiledExfil, tool: ToolDefinition): Mat
     }
   }
 
-  const sentences = splitSentences(normalizeText(tool.description ?? ''));
+  // Text that can route data into a parameter: the tool description, and the descriptions of
+  // parameters that cannot carry data themselves (a boolean's description may still give orders).
+  const routing = [{ field: 'description', text: tool.description ?? '' }, ...all.filter(dataLess).map((p) => ({ field: `${p.path}.description`, text: p.description }))];
   const named = props.map((p) => ({ name: p.name, channel: c.channelNames.test(p.name) }));
-  for (let i = 0; i < sentences.length; i++) {
-    // A request and the parameter it targets are often one sentence apart ("read X. Pass it as 'notes'").
-    const s = sentences.slice(i, i + 2).join(' ');
-    for (const p of named) {
-      const ref = new RegExp(`[\`'"]${escapeRe(p.name)}[\`'"]|\\b(?:as|in|into|to|the)\\s+${escapeRe(p.name)}\\b`, 'iu');
-      if (ref.test(s) && asks(s, p.channel)) {
-        return { field: 'description', evidence: excerpt(s), detail: `the description routes sensitive data into parameter "${p.name}"` };
+  for (const { field, text } of routing) {
+    const sentences = splitSentences(normalizeText(text));
+    for (let i = 0; i < sentences.length; i++) {
+      // A request and the parameter it targets are often one sentence apart ("read X. Pass it as 'notes'").
+      const s = sentences.slice(i, i + 2).join(' ');
+      for (const p of named) {
+        const ref = new RegExp(`[\`'"]${escapeRe(p.name)}[\`'"]|\\b(?:as|in|into|to|the)\\s+${escapeRe(p.name)}\\b`, 'iu');
+        if (ref.test(s) && asks(s, p.channel)) {
+          return { field, evidence: excerpt(s), detail: `the ${field === 'description' ? 'description' : 'text of a flag parameter'} routes sensitive data into parameter "${p.name}"` };
+        }
       }
-    }
-    if (props.length === 0) {
-      const quoted = /[`'"]([A-Za-z_][\w-]{1,40})[`'"]\s*(?:field|parameter|argument|param)?/gu;
-      for (const q of s.matchAll(quoted)) {
-        if (c.channelNames.test(q[1]!) && asks(s, true)) {
-          return { field: 'description', evidence: excerpt(s), detail: `the description routes sensitive data into a "${q[1]}" argument` };
+      if (props.length === 0) {
+        const quoted = /[`'"]([A-Za-z_][\w-]{1,40})[`'"]\s*(?:field|parameter|argument|param)?/gu;
+        for (const q of s.matchAll(quoted)) {
+          if (c.channelNames.test(q[1]!) && asks(s, true)) {
+            return { field, evidence: excerpt(s), detail: `the description routes sensitive data into a "${q[1]}" argument` };
+          }
         }
       }
     }
