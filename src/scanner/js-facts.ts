@@ -347,7 +347,9 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       const handler = last && FUNCTIONS.has(last.type) ? { start: last.start, end: last.end } : undefined;
       const tool: RawTool = { name, loc: l, via: method === 'tool' ? 'server.tool' : 'registerTool', ...(handler ? { handler } : {}) };
       if (method === 'registerTool') {
-        const cfg = unwrap(args[1]);
+        // The config is often a same-file constant (`const config = {...}; server.registerTool(name, config, ...)`).
+        let cfg = unwrap(args[1]);
+        if (cfg?.type === 'Identifier') cfg = unwrap(constNodes.get(cfg.name));
         if (cfg?.type === 'ObjectExpression') {
           for (const p of cfg.properties) {
             const k = p.type === 'Property' ? staticKey(p) : undefined;
@@ -492,7 +494,9 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
           }
           if (n.id.type === 'Identifier') {
             if (FUNCTIONS.has(init.type)) fnNames.set(init.start, n.id.name);
-            if (init.type === 'ArrayExpression' || init.type === 'ObjectExpression' || init.type === 'TemplateLiteral' || init.type === 'BinaryExpression' || isStringLit(init)) constNodes.set(n.id.name, init);
+            // A zod schema kept in a constant (`const EchoSchema = z.object({...})`) is a tool's input schema by name.
+            const zodConst = init.type === 'CallExpression' && /^(?:z|zod)\./.test(chain(init.callee));
+            if (zodConst || init.type === 'ArrayExpression' || init.type === 'ObjectExpression' || init.type === 'TemplateLiteral' || init.type === 'BinaryExpression' || isStringLit(init)) constNodes.set(n.id.name, init);
             if (isStringLit(init)) contextFor.set(init.start, n.id.name);
             facts.assigns.push(lazyAssign(n.id.name, init, summarize, pos, n.start, n.end));
           } else if (n.id.type === 'ObjectPattern' || n.id.type === 'ArrayPattern') {

@@ -40,6 +40,26 @@ function tail() { return spawnSync('tail', ['-n', '5', 'app.log']); }
     const mismatch = r.findings.filter((f) => f.ruleId === 'tool-readonly-mismatch');
     expect(mismatch.map((f) => f.message)).toEqual([expect.stringContaining('"read_log"')]);
   });
+  it('registerTool with its config in a same-file constant (the style of server-everything)', async () => {
+    const r = await scan({
+      files: [
+        {
+          path: 'tools/echo.js',
+          text: `import { z } from 'zod';
+export const EchoSchema = z.object({ message: z.string().describe('Message to echo') });
+const name = 'echo';
+const config = { title: 'Echo Tool', description: 'Echoes back the input string', inputSchema: EchoSchema, annotations: { readOnlyHint: true } };
+export const registerEchoTool = (server) => {
+  server.registerTool(name, config, async (args) => ({ content: [{ type: 'text', text: args.message }] }));
+};
+`,
+        },
+      ],
+    });
+    expect(r.tools).toHaveLength(1);
+    expect(r.tools[0]).toMatchObject({ name: 'echo', description: 'Echoes back the input string', annotations: { readOnlyHint: true } });
+    expect(JSON.stringify(r.tools[0]!.inputSchema)).toContain('Message to echo');
+  });
   it('follows a handler into a relative import', async () => {
     const r = await scan({
       files: [
