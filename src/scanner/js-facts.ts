@@ -380,6 +380,29 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       facts.tools.push(tool);
       return;
     }
+    // FastMCP: `server.addTool({ name, description, parameters: z.object(...), annotations, execute })`.
+    if (method === 'addTool' && args.length === 1) {
+      let def = unwrap(args[0]);
+      if (def?.type === 'Identifier') def = unwrap(constNodes.get(def.name));
+      if (def?.type !== 'ObjectExpression') return;
+      const tool: Partial<RawTool> = { loc: l, via: 'addTool' };
+      for (const p of def.properties) {
+        const k = p.type === 'Property' ? staticKey(p) : undefined;
+        if (k === 'name' || k === 'description') {
+          const v = staticValue(p.value);
+          if (typeof v === 'string') tool[k] = v;
+        } else if (k === 'parameters') tool.inputSchema = schemaValue(p.value);
+        else if (k === 'annotations') {
+          const a = staticValue(p.value);
+          if (a && typeof a === 'object') tool.annotations = a as Record<string, unknown>;
+        } else if (k === 'execute') {
+          const fn = unwrap(p.value);
+          if (fn && FUNCTIONS.has(fn.type)) tool.handler = { start: fn.start, end: fn.end };
+        }
+      }
+      if (typeof tool.name === 'string' && tool.name.length > 0 && tool.name.length <= 200) facts.tools.push(tool as RawTool);
+      return;
+    }
     if (method === 'setRequestHandler' && args.length >= 2 && /ListToolsRequestSchema$/.test(resolved(args[0]))) {
       listToolsHandlers.push({ node: args[1]!, loc: l });
     }

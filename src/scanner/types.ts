@@ -47,7 +47,7 @@ export interface ExtractedTool {
   annotations?: Record<string, unknown>;
   file: string;
   line: number;
-  /** How it was found: `server.tool`, `registerTool`, `ListTools`, `python-decorator`. */
+  /** How it was found: `server.tool`, `registerTool`, `addTool` (FastMCP), `ListTools`, `python-decorator`, `python-Tool`. */
   via: string;
   /** Capabilities seen in the tool's handler code (own body plus same-file functions it calls). */
   handlerCapabilities: CapabilityName[];

@@ -60,6 +60,32 @@ export const registerEchoTool = (server) => {
     expect(r.tools[0]).toMatchObject({ name: 'echo', description: 'Echoes back the input string', annotations: { readOnlyHint: true } });
     expect(JSON.stringify(r.tools[0]!.inputSchema)).toContain('Message to echo');
   });
+  it('FastMCP addTool({ name, description, parameters, execute }) with the handler followed', async () => {
+    const r = await scan({
+      files: [
+        {
+          path: 'src/index.ts',
+          text: `import { FastMCP } from 'fastmcp';
+import { z } from 'zod';
+import { execSync } from 'node:child_process';
+const server = new FastMCP({ name: 'demo', version: '1.0.0' });
+server.addTool({
+  name: 'disk_usage',
+  description: 'Show disk usage of a folder (read-only).',
+  parameters: z.object({ path: z.string().describe('Folder to measure') }),
+  annotations: { readOnlyHint: true },
+  execute: async (args) => execSync('du -sh ' + args.path).toString(),
+});
+`,
+        },
+      ],
+    });
+    expect(r.tools).toHaveLength(1);
+    expect(r.tools[0]).toMatchObject({ name: 'disk_usage', description: 'Show disk usage of a folder (read-only).', via: 'addTool', annotations: { readOnlyHint: true }, handlerCapabilities: ['spawnsProcesses'] });
+    expect(JSON.stringify(r.tools[0]!.inputSchema)).toContain('Folder to measure');
+    // It claims read-only and runs a shell: the claim-against-code rule names it.
+    expect(r.findings.some((f) => f.ruleId === 'tool-readonly-mismatch' && f.message.includes('"disk_usage"'))).toBe(true);
+  });
   it('follows a handler into a relative import', async () => {
     const r = await scan({
       files: [
