@@ -336,6 +336,31 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
     return staticValue(n);
   }
 
+  /**
+   * Reads a tool definition object (a literal or a same-file constant): `name`, `description`,
+   * the schema under `schemaKey` (`inputSchema` for registerTool, `parameters` for FastMCP),
+   * `annotations`, and an `execute` function as the handler. Fields already set are overwritten.
+   */
+  function readToolObject(n0: Node | undefined, tool: Partial<RawTool>, schemaKey: 'inputSchema' | 'parameters'): void {
+    let def = unwrap(n0);
+    if (def?.type === 'Identifier') def = unwrap(constNodes.get(def.name));
+    if (def?.type !== 'ObjectExpression') return;
+    for (const p of def.properties) {
+      const k = p.type === 'Property' ? staticKey(p) : undefined;
+      if (k === 'name' || k === 'description') {
+        const v = staticValue(p.value);
+        if (typeof v === 'string') tool[k] = v;
+      } else if (k === schemaKey) tool.inputSchema = schemaValue(p.value);
+      else if (k === 'annotations') {
+        const a = staticValue(p.value);
+        if (a && typeof a === 'object') tool.annotations = a as Record<string, unknown>;
+      } else if (k === 'execute') {
+        const fn = unwrap(p.value);
+        if (fn && FUNCTIONS.has(fn.type)) tool.handler = { start: fn.start, end: fn.end };
+      }
+    }
+  }
+
   // ---- MCP tool extraction ------------------------------------------------------------------------
   function toolFromCall(n: Node, callee: string, l: Loc): void {
     const method = callee.slice(callee.lastIndexOf('.') + 1);
@@ -348,21 +373,8 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       const tool: RawTool = { name, loc: l, via: method === 'tool' ? 'server.tool' : 'registerTool', ...(handler ? { handler } : {}) };
       if (method === 'registerTool') {
         // The config is often a same-file constant (`const config = {...}; server.registerTool(name, config, ...)`).
-        let cfg = unwrap(args[1]);
-        if (cfg?.type === 'Identifier') cfg = unwrap(constNodes.get(cfg.name));
-        if (cfg?.type === 'ObjectExpression') {
-          for (const p of cfg.properties) {
-            const k = p.type === 'Property' ? staticKey(p) : undefined;
-            if (k === 'description') {
-              const d = staticValue(p.value);
-              if (typeof d === 'string') tool.description = d;
-            } else if (k === 'inputSchema') tool.inputSchema = schemaValue(p.value);
-            else if (k === 'annotations') {
-              const a = staticValue(p.value);
-              if (a && typeof a === 'object') tool.annotations = a as Record<string, unknown>;
-            }
-          }
-        }
+        readToolObject(args[1], tool, 'inputSchema');
+        tool.name = name; // the first argument names the tool, whatever the config says
       } else {
         let objects = 0;
         for (const a0 of args.slice(1, handler ? -1 : undefined)) {
@@ -382,24 +394,8 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
     }
     // FastMCP: `server.addTool({ name, description, parameters: z.object(...), annotations, execute })`.
     if (method === 'addTool' && args.length === 1) {
-      let def = unwrap(args[0]);
-      if (def?.type === 'Identifier') def = unwrap(constNodes.get(def.name));
-      if (def?.type !== 'ObjectExpression') return;
       const tool: Partial<RawTool> = { loc: l, via: 'addTool' };
-      for (const p of def.properties) {
-        const k = p.type === 'Property' ? staticKey(p) : undefined;
-        if (k === 'name' || k === 'description') {
-          const v = staticValue(p.value);
-          if (typeof v === 'string') tool[k] = v;
-        } else if (k === 'parameters') tool.inputSchema = schemaValue(p.value);
-        else if (k === 'annotations') {
-          const a = staticValue(p.value);
-          if (a && typeof a === 'object') tool.annotations = a as Record<string, unknown>;
-        } else if (k === 'execute') {
-          const fn = unwrap(p.value);
-          if (fn && FUNCTIONS.has(fn.type)) tool.handler = { start: fn.start, end: fn.end };
-        }
-      }
+      readToolObject(args[0], tool, 'parameters');
       if (typeof tool.name === 'string' && tool.name.length > 0 && tool.name.length <= 200) facts.tools.push(tool as RawTool);
       return;
     }
