@@ -2,18 +2,22 @@
 // Trains the learned tool-poisoning model (src/scanner/poisoning/classifier.ts) and writes it next
 // to its rule: src/scanner/poisoning/rules/mcp-tool-learned-poisoning/model.json.
 //
-//   npm run build && node scripts/train-tool-classifier.mjs [--lobo] [--threshold 0.8] [--check]
+//   npm run build && node scripts/train-tool-classifier.mjs [--lobo] [--dry-run] [--check]
+//        [--threshold 0.8] [--options '{"l2":0.001}'] [--real-weight 3]
 //
 // Training rows: the development half of ../shared/data/tool-descriptions.jsonl (the same
-// sha256(id) split as bench/scanner-quality; `malicious_server` rows left out) and the fresh
-// hand-written batches listed in TRAIN_BATCHES. Never trained on: the corpus's held-out half and
-// the newest blind batches, which measure the model.
+// sha256(id) split as bench/scanner-quality; `malicious_server` rows left out), the fresh
+// hand-written batches listed in TRAIN_BATCHES, and the development half (by package) of
+// test/fixtures/scanner/real-server-tools.jsonl as benign rows. Never trained on: the corpus's
+// held-out half, the held-out real packages and the newest blind batches, which measure the model.
 //
 // --lobo prints leave-one-batch-out figures: for each fresh batch written blind, a model trained
 // on all other training rows scores it, together with the rules, as a new writer's tools would be
-// scored. THRESHOLD is the lowest threshold (0.05 steps) at which the pooled precision of rules +
-// model stays >= 0.90 there; the table shows it. --check exits 1 when the committed model differs
-// from a fresh training run (used by the test suite).
+// scored; the real development tools are scored in three folds of packages. THRESHOLD is the lowest
+// threshold (0.05 steps) at which the pooled precision of rules + model stays >= 0.90 and at most
+// 2% of the real tools are flagged; the table shows it. --options and --real-weight override the
+// training settings to compare them (with --dry-run nothing is written). --check exits 1 when the
+// committed model differs from a fresh training run (used by the test suite).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,9 +39,8 @@ const LOBO_MIN_PRECISION = 0.9;
 const LOBO_MAX_REAL_FLAGGED = 0.02;
 const REAL_FOLDS = 3;
 /**
- * Weight of a real server's tool in the loss. The hand-written sets are half attacks and their
- * benign half is mostly hard negatives; real tools stand for the ordinary tools that make up most
- * of what a scanner sees.
+ * Weight of a real server's tool in the loss (real tools stand for the ordinary tools that make up
+ * most of what a scanner sees). 3 and 6 were measured with --lobo and gained nothing over 1.
  */
 export const REAL_WEIGHT = 1;
 
