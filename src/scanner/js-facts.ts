@@ -250,6 +250,35 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   }
 
   /** A literal value when the node is static JSON-like data (tool definitions), else undefined. */
+  /**
+   * Tools registered in a loop over a same-file array (`for (const t of TOOLS) server.tool(t.name,
+   * t.description, ...)`, `TOOLS.forEach((t) => ...)`): the loop variable and the array's elements,
+   * and, while a registration call is read once per element, the element it stands for.
+   */
+  const loopArrays = new Map<string, unknown[]>();
+  const loopItem = new Map<string, unknown>();
+  /** Whether a member chain starts at a loop variable (`t.schema.name`). */
+  const loopRoot = (n: Node): boolean => {
+    let o: Node | null | undefined = unwrap(n);
+    for (let i = 0; o && o.type === 'MemberExpression' && i < 8; i++) o = unwrap(o.object);
+    return o?.type === 'Identifier' && loopItem.has(o.name);
+  };
+  /** Elements of a static array of objects (at most 500), or undefined. */
+  const staticObjects = (n: Node | null | undefined): unknown[] | undefined => {
+    const v = staticValue(n);
+    return Array.isArray(v) && v.length > 0 && v.length <= 500 && v.every((e) => e && typeof e === 'object') ? v : undefined;
+  };
+  /** Runs `fn` with `name` bound to the elements of `items` for tool registrations inside it. */
+  const withLoopArray = (name: string | undefined, items: unknown[] | undefined, fn: () => void): void => {
+    if (!name || !items || loopArrays.has(name)) return fn();
+    loopArrays.set(name, items);
+    try {
+      fn();
+    } finally {
+      loopArrays.delete(name);
+    }
+  };
+
   function staticValue(n0: Node | null | undefined, depth = 0): unknown {
     const n = unwrap(n0);
     if (!n || depth > 20) return undefined;
@@ -286,8 +315,15 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         return o;
       }
       case 'Identifier': {
+        if (loopItem.has(n.name)) return loopItem.get(n.name);
         const c = constNodes.get(n.name);
         return c && c !== n ? staticValue(c, depth + 1) : undefined;
+      }
+      case 'MemberExpression': {
+        // Only inside a tool-registration loop: `tool.description` of the element being registered.
+        if (n.computed || n.property?.type !== 'Identifier' || !loopRoot(n)) return undefined;
+        const o = staticValue(n.object, depth + 1);
+        return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>)[n.property.name] : undefined;
       }
       case 'CallExpression': {
         const zod = staticSchemaFromZod(zodChain(n));
@@ -333,7 +369,12 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       const looksJsonSchema = 'type' in shape || 'properties' in shape;
       return looksJsonSchema ? shape : { type: 'object', properties: shape };
     }
-    return staticValue(n);
+    const v = staticValue(n);
+    // A zod raw shape reached through a name (`tool.schema`, `SHAPE`) is wrapped like a literal one.
+    if (v && typeof v === 'object' && !Array.isArray(v) && !('type' in v) && !('properties' in v) && Object.values(v).every((x) => x && typeof x === 'object')) {
+      return { type: 'object', properties: v };
+    }
+    return v;
   }
 
   /**
@@ -363,6 +404,26 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
 
   // ---- MCP tool extraction ------------------------------------------------------------------------
   function toolFromCall(n: Node, callee: string, l: Loc): void {
+    // A registration whose name comes from a loop variable is read once per array element.
+    const first = unwrap(n.arguments[0]);
+    let root: Node | null | undefined = first;
+    for (let i = 0; root && root.type === 'MemberExpression' && i < 8; i++) root = unwrap(root.object);
+    const items = root?.type === 'Identifier' && root !== first ? loopArrays.get(root.name) : undefined;
+    if (items && !loopItem.has(root!.name)) {
+      for (const item of items) {
+        loopItem.set(root!.name, item);
+        try {
+          toolFromCallOnce(n, callee, l);
+        } finally {
+          loopItem.delete(root!.name);
+        }
+      }
+      return;
+    }
+    toolFromCallOnce(n, callee, l);
+  }
+
+  function toolFromCallOnce(n: Node, callee: string, l: Loc): void {
     const method = callee.slice(callee.lastIndexOf('.') + 1);
     const args: Node[] = n.arguments;
     if ((method === 'tool' || method === 'registerTool') && args.length >= 2 && args.length <= 6) {
@@ -382,7 +443,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
           if (!a) continue;
           const v = staticValue(a);
           if (typeof v === 'string' && tool.description === undefined && objects === 0) tool.description = v;
-          else if (a.type === 'ObjectExpression' || a.type === 'Identifier' || a.type === 'CallExpression') {
+          else if (a.type === 'ObjectExpression' || a.type === 'Identifier' || a.type === 'CallExpression' || (a.type === 'MemberExpression' && loopRoot(a))) {
             if (objects === 0) tool.inputSchema = schemaValue(a);
             else if (v && typeof v === 'object') tool.annotations = v as Record<string, unknown>;
             objects++;
@@ -585,6 +646,11 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         const argNodes = n.arguments.map((a: Node) => (a.type === 'SpreadElement' ? a.argument : a));
         facts.calls.push(new LazyCall<Node>(callee, n.type === 'NewExpression', argNodes, kwNodes, guardSnapshot(), loopDepth > 0, fnIndex, l.line, l.column, l.start, l.end, summarize));
         toolFromCall(n, callee, l);
+        const iterFn = unwrap(n.arguments[0]);
+        if (n.type === 'CallExpression' && /\.(?:forEach|map)$/.test(callee) && n.callee?.type === 'MemberExpression' && iterFn && FUNCTIONS.has(iterFn.type) && iterFn.params?.[0]?.type === 'Identifier') {
+          withLoopArray(iterFn.params[0].name, staticObjects(n.callee.object), () => visitChildren(n));
+          return;
+        }
         if (callee === 'setInterval') {
           loopDepth++;
           try {
@@ -646,7 +712,9 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       loopDepth++;
       try {
         if (n.type === 'WhileStatement' || n.type === 'DoWhileStatement') visit(n.body);
-        else visitChildren(n);
+        else if (n.type === 'ForOfStatement' && n.left?.type === 'VariableDeclaration' && n.left.declarations?.length === 1 && n.left.declarations[0].id?.type === 'Identifier') {
+          withLoopArray(n.left.declarations[0].id.name, staticObjects(n.right), () => visitChildren(n));
+        } else visitChildren(n);
       } finally {
         loopDepth--;
       }

@@ -86,6 +86,35 @@ server.addTool({
     // It claims read-only and runs a shell: the claim-against-code rule names it.
     expect(r.findings.some((f) => f.ruleId === 'tool-readonly-mismatch' && f.message.includes('"disk_usage"'))).toBe(true);
   });
+  it('tools registered in a loop over a same-file array (for-of and forEach), one tool per element', async () => {
+    const r = await scan({
+      files: [
+        {
+          path: 'src/index.ts',
+          text: `import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+const server = new McpServer({ name: 'demo', version: '1' });
+const TOOLS = [
+  { name: 'list_projects', description: 'List the projects of the workspace.', schema: { limit: z.number().describe('Page size') } },
+  { name: 'get_project', description: 'Get one project by id.', schema: { id: z.string().describe('Project id') } },
+];
+for (const tool of TOOLS) {
+  server.tool(tool.name, tool.description, tool.schema, async (args) => ({ content: [] }));
+}
+const PROMPTS = [{ name: 'summarize', description: 'Summarize a page.' }];
+PROMPTS.forEach((p) => server.registerTool(p.name, { description: p.description }, async () => ({ content: [] })));
+const name = 'x';
+server.tool(name.length > 0 ? 'plain' : 'other', 'Not in a loop.', async () => ({ content: [] }));
+`,
+        },
+      ],
+    });
+    const byName = Object.fromEntries(r.tools.map((t) => [t.name, t]));
+    expect(Object.keys(byName).sort()).toEqual(['get_project', 'list_projects', 'summarize']);
+    expect(byName.list_projects!.description).toBe('List the projects of the workspace.');
+    expect(JSON.stringify(byName.get_project!.inputSchema)).toContain('Project id');
+    expect(byName.summarize).toMatchObject({ description: 'Summarize a page.', via: 'registerTool' });
+  });
   it('follows a handler into a relative import', async () => {
     const r = await scan({
       files: [
