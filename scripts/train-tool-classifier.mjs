@@ -30,7 +30,7 @@ const { toolTexts } = await import(join(root, 'dist/scanner/poisoning/tool-text.
 const { corpusHalf, toolFromRow, realToolHalf, toolFromRealRow } = await import(join(root, 'dist/scanner/poisoning/labelled-rows.js'));
 
 /** Fresh batches the model learns from; the next blind batch is measured before it is added here. */
-export const TRAIN_BATCHES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+export const TRAIN_BATCHES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
 /** Batches the rules were tuned on while reading them: their rule verdicts are training scores, so --lobo leaves them out. */
 export const RULES_TUNED_ON = [1, 3];
 export const THRESHOLD = 0.65;
