@@ -42,8 +42,10 @@ const { corpusHalf: half, toolFromRow: toTool, realToolHalf, toolFromRealRow } =
 const readRows = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 const rows = readRows(args.data);
 const rules = loadPoisonRules();
+/** Findings at or above --min-severity: what counts as flagging a tool. */
+const seriousFindings = (tool) => checkToolDefinition(tool, { rules }).filter((f) => SEV.indexOf(f.severity) >= minSev);
 const judge = (row, withName = false) => {
-  const findings = checkToolDefinition(toTool(row, withName), { rules }).filter((f) => SEV.indexOf(f.severity) >= minSev);
+  const findings = seriousFindings(toTool(row, withName));
   return { row, half: half(row.id), flagged: findings.length > 0, findings };
 };
 const verdicts = rows.map((row) => judge(row));
@@ -125,7 +127,7 @@ if (freshVerdicts.length) {
 // Ordinary tools of published servers, benign by provenance: how often a real tool is flagged.
 const realFile = join(here, '..', 'test', 'fixtures', 'scanner', 'real-server-tools.jsonl');
 const realVerdicts = existsSync(realFile)
-  ? readRows(realFile).map((row) => ({ row, half: realToolHalf(row), findings: checkToolDefinition(toolFromRealRow(row), { rules }).filter((f) => SEV.indexOf(f.severity) >= minSev) }))
+  ? readRows(realFile).map((row) => ({ row, half: realToolHalf(row), findings: seriousFindings(toolFromRealRow(row)) }))
   : [];
 if (realVerdicts.length) {
   console.log(`\n== real servers' tools: ${realFile} (${realVerdicts.length} tools of ${new Set(realVerdicts.map((v) => v.row.package)).size} packages, benign by provenance) ==`);

@@ -55,16 +55,19 @@ if (!existsSync(corpusFile)) {
 }
 
 const readRows = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-const toRow = (r, batch) => ({ features: toolFeatures(toolFromRow(r)), malicious: r.label === 'malicious', batch, source: r });
-const corpusRows = readRows(corpusFile).filter((r) => corpusHalf(r.id) === 'dev' && r.label !== 'malicious_server').map((r) => toRow(r, 'corpus'));
-const freshRows = readRows(freshFile).filter((r) => TRAIN_BATCHES.includes(r.batch ?? 1)).map((r) => toRow(r, r.batch ?? 1));
+// Each row keeps its tool; `readable` is false for tools the model does not judge (mostly
+// non-Latin text; see readableByModel), which are not trained on.
+const toRow = (tool, malicious, batch, weight) => {
+  const texts = toolTexts(tool);
+  return { tool, features: toolFeatures(tool), readable: readableByModel(texts), malicious, batch, ...(weight === undefined ? {} : { weight }) };
+};
+const corpusRows = readRows(corpusFile).filter((r) => corpusHalf(r.id) === 'dev' && r.label !== 'malicious_server').map((r) => toRow(toolFromRow(r), r.label === 'malicious', 'corpus'));
+const freshRows = readRows(freshFile).filter((r) => TRAIN_BATCHES.includes(r.batch ?? 1)).map((r) => toRow(toolFromRow(r), r.label === 'malicious', r.batch ?? 1));
 // Ordinary tools of published servers (development half of the packages): what most tools a
 // scanner sees look like. Without them the model met ordinary tools only as hard negatives.
 const realWeight = args['real-weight'] ? Number(args['real-weight']) : REAL_WEIGHT;
-const realRows = readRows(realFile).filter((r) => realToolHalf(r) === 'dev').map((r) => ({ features: toolFeatures(toolFromRealRow(r)), malicious: false, batch: 'real', source: r, weight: realWeight }));
-// Tools the model does not judge (mostly non-Latin text; see readableByModel) are not trained on.
-const readable = (r) => readableByModel(toolTexts(r.batch === 'real' ? toolFromRealRow(r.source) : toolFromRow(r.source)));
-const rows = [...corpusRows, ...freshRows, ...realRows].filter(readable);
+const realRows = readRows(realFile).filter((r) => realToolHalf(r) === 'dev').map((r) => ({ ...toRow(toolFromRealRow(r), false, 'real', realWeight), pkg: r.package }));
+const rows = [...corpusRows, ...freshRows, ...realRows].filter((r) => r.readable);
 
 const threshold = args.threshold ? Number(args.threshold) : THRESHOLD;
 /** --options '{"l2": 0.001}' overrides training options (for comparing settings with --lobo --dry-run). */
@@ -73,23 +76,22 @@ const trainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...(args.options ? JSON.parse(a
 if (args.lobo) {
   const { checkToolDefinition, loadPoisonRules } = await import(join(root, 'dist/scanner/poisoning/index.js'));
   const rules = loadPoisonRules().filter((r) => r.matcher.type !== 'classifier');
-  const flaggedByRules = (r) => checkToolDefinition(toolFromRow(r.source), { rules }).some((f) => f.severity !== 'low' && f.severity !== 'info');
+  const flaggedByRules = (r) => checkToolDefinition(r.tool, { rules }).some((f) => f.severity !== 'low' && f.severity !== 'info');
+  // A tool the model does not judge scores 0, as the rule does (it abstains).
+  const score = (m, r) => ({ p: r.readable ? probability(m, r.features) : 0, rule: flaggedByRules(r), malicious: r.malicious });
   const scored = [];
-  const judged = (r) => readable(r);
   const held = TRAIN_BATCHES.filter((b) => !RULES_TUNED_ON.includes(b));
   for (const k of held) {
     const m = trainClassifier(rows.filter((r) => r.batch !== k), threshold, trainOptions);
-    for (const r of freshRows.filter((x) => x.batch === k)) scored.push({ p: judged(r) ? probability(m, r.features) : 0, rule: flaggedByRules(r), malicious: r.malicious });
+    for (const r of freshRows.filter((x) => x.batch === k)) scored.push(score(m, r));
     process.stderr.write(`  batch ${k} scored\n`);
   }
   // Real servers' tools: three folds of packages, each scored by a model trained without its packages.
-  const realFold = (r) => createHash('sha256').update(r.source.package).digest()[1] % REAL_FOLDS;
+  const realFold = (r) => createHash('sha256').update(r.pkg).digest()[1] % REAL_FOLDS;
   const real = [];
   for (let k = 0; k < REAL_FOLDS; k++) {
     const m = trainClassifier(rows.filter((r) => r.batch !== 'real' || realFold(r) !== k), threshold, trainOptions);
-    for (const r of realRows.filter((x) => realFold(x) === k)) {
-      real.push({ p: judged(r) ? probability(m, r.features) : 0, rule: checkToolDefinition(toolFromRealRow(r.source), { rules }).some((f) => f.severity !== 'low' && f.severity !== 'info') });
-    }
+    for (const r of realRows.filter((x) => realFold(x) === k)) real.push(score(m, r));
   }
   const pos = scored.filter((s) => s.malicious).length;
   console.log(`leave-one-batch-out over fresh batches ${held.join(', ')} (${scored.length} rows, ${pos} malicious), rules + model:`);

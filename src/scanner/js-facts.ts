@@ -249,7 +249,6 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
     return s;
   }
 
-  /** A literal value when the node is static JSON-like data (tool definitions), else undefined. */
   /**
    * Tools registered in a loop over a same-file array (`for (const t of TOOLS) server.tool(t.name,
    * t.description, ...)`, `TOOLS.forEach((t) => ...)`): the loop variable and the array's elements,
@@ -257,10 +256,15 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
    */
   const loopArrays = new Map<string, unknown[]>();
   const loopItem = new Map<string, unknown>();
+  /** The node a member chain starts at (`t` of `t.schema.name`), at most 8 links down. */
+  const memberRoot = (n: Node | null | undefined): Node | null | undefined => {
+    let o = unwrap(n);
+    for (let i = 0; o && o.type === 'MemberExpression' && i < 8; i++) o = unwrap(o.object);
+    return o;
+  };
   /** Whether a member chain starts at a loop variable (`t.schema.name`). */
   const loopRoot = (n: Node): boolean => {
-    let o: Node | null | undefined = unwrap(n);
-    for (let i = 0; o && o.type === 'MemberExpression' && i < 8; i++) o = unwrap(o.object);
+    const o = memberRoot(n);
     return o?.type === 'Identifier' && loopItem.has(o.name);
   };
   /** Elements of a static array of objects (at most 500), or undefined. */
@@ -279,6 +283,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
     }
   };
 
+  /** A literal value when the node is static JSON-like data (tool definitions), else undefined. */
   function staticValue(n0: Node | null | undefined, depth = 0): unknown {
     const n = unwrap(n0);
     if (!n || depth > 20) return undefined;
@@ -406,8 +411,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   function toolFromCall(n: Node, callee: string, l: Loc): void {
     // A registration whose name comes from a loop variable is read once per array element.
     const first = unwrap(n.arguments[0]);
-    let root: Node | null | undefined = first;
-    for (let i = 0; root && root.type === 'MemberExpression' && i < 8; i++) root = unwrap(root.object);
+    const root = memberRoot(first);
     const items = root?.type === 'Identifier' && root !== first ? loopArrays.get(root.name) : undefined;
     if (items && !loopItem.has(root!.name)) {
       for (const item of items) {

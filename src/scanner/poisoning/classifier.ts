@@ -84,6 +84,9 @@ export function textsFeatures(texts: readonly ToolText[]): Set<string> {
   return textFeatures(texts.map((t) => t.norm).join(' \n '));
 }
 
+const LETTER = /\p{L}/gu;
+const LATIN_LETTER = /\p{Script=Latin}/gu;
+
 /**
  * Whether the model can judge a tool at all: at least half of the letters in its texts are Latin.
  * It learned from English; in text of another script it would see only a stray word or two (a
@@ -94,12 +97,9 @@ export function readableByModel(texts: readonly ToolText[]): boolean {
   let latin = 0;
   let letters = 0;
   for (const t of texts) {
-    for (const ch of t.norm.slice(0, 20_000)) {
-      if (/\p{L}/u.test(ch)) {
-        letters++;
-        if (/\p{Script=Latin}/u.test(ch)) latin++;
-      }
-    }
+    const text = t.norm.slice(0, 20_000);
+    letters += text.match(LETTER)?.length ?? 0;
+    latin += text.match(LATIN_LETTER)?.length ?? 0;
   }
   return letters === 0 || latin * 2 >= letters;
 }

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { WardenError, ioError } from '../../core/errors.js';
 import { LIMITS } from './limits.js';
 import { classifierModelSchema, ruleFileSchema } from './rule-schema.js';
 import type { PoisonRule } from './types.js';
+import { parseYamlData } from './yaml-data.js';
 
 /** Folder of the built-in rules, next to this module in src/ and in dist/ (copied by scripts/copy-assets.mjs). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('./rules/', import.meta.url));
@@ -16,18 +16,8 @@ function invalid(file: string, message: string, cause?: unknown): WardenError {
 
 /** Parses and validates one rule file; regular expressions are compiled once here to fail early. */
 export function parseRuleFile(file: string, text: string): PoisonRule {
-  let data: unknown;
-  try {
-    data = parseYaml(text, { maxAliasCount: 100 });
-  } catch (err) {
-    throw invalid(file, `not valid YAML (${(err as Error).message.split('\n')[0]})`, err);
-  }
-  const parsed = ruleFileSchema.safeParse(data);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw invalid(file, `${first.path.join('.') || 'file'}: ${first.message}`);
-  }
-  const rule = { ...parsed.data, file } as PoisonRule;
+  const data = parseYamlData(text, ruleFileSchema, (message, cause) => invalid(file, message, cause));
+  const rule = { ...data, file } as PoisonRule;
   const base = file.split(/[\\/]/).pop()!.replace(/\.ya?ml$/, '');
   if (base !== rule.id) throw invalid(file, `the file must be named after the rule id (${rule.id}.yaml)`);
   const patterns: string[] = [];

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { WardenError } from '../../core/errors.js';
 import type { ToolText } from './types.js';
+import { parseYamlData } from './yaml-data.js';
 
 /**
  * Safeguard statements (safeguards/safeguards.yaml): how a tool says it holds back ("read-only",
@@ -40,18 +40,7 @@ export const BUILTIN_SAFEGUARDS_FILE = fileURLToPath(new URL('./safeguards/safeg
 export function parseSafeguards(file: string, text: string): SafeguardClass[] {
   const invalid = (message: string, cause?: unknown) =>
     new WardenError('WARDEN_E_SCAN_RULE_INVALID', `Safeguards file ${file}: ${message}.`, { where: file, cause });
-  let data: unknown;
-  try {
-    data = parseYaml(text, { maxAliasCount: 100 });
-  } catch (err) {
-    throw invalid(`not valid YAML (${(err as Error).message.split('\n')[0]})`, err);
-  }
-  const parsed = fileSchema.safeParse(data);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw invalid(`${first.path.join('.') || 'file'}: ${first.message}`);
-  }
-  return parsed.data.safeguards.map((s) => {
+  return parseYamlData(text, fileSchema, invalid).safeguards.map((s) => {
     let pattern: RegExp;
     try {
       pattern = new RegExp(s.pattern, 'iu');
