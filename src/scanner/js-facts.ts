@@ -65,7 +65,17 @@ function staticKey(prop: Node): string | undefined {
   return undefined;
 }
 
-export function extractJsFacts(path: string, text: string, lines = new LineIndex(text)): FileFacts {
+/** How a file's extraction reaches values defined in other files of the same scan. */
+export interface JsFactsOptions {
+  /**
+   * The static value (tool definitions, names, arrays) that a relative import stands for:
+   * `module` is the specifier as written (`./tools.js`), `name` the imported name (`default` for
+   * a default import). Undefined when the file or value is not known.
+   */
+  importedValue?: (module: string, name: string) => unknown;
+}
+
+export function extractJsFacts(path: string, text: string, lines = new LineIndex(text), options: JsFactsOptions = {}): FileFacts {
   const facts = newFacts('js');
   let result;
   try {
@@ -85,6 +95,14 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   /** Names of function expressions bound to variables or properties (`const run = async () => …`). */
   const fnNames = new Map<number, string>();
   const listToolsHandlers: { node: Node; loc: Loc }[] = [];
+  /** Names bound by relative imports (`import { TOOLS } from './tools.js'`), for tool lists defined in another file. */
+  const relativeImports = new Map<string, { module: string; name: string }>();
+  /** What the file exports by name (`export const X = …`, `export { X as Y }`, `export default …`). */
+  const exportNodes = new Map<string, Node>();
+  const starExports: string[] = [];
+  /** Relative imports a tool registration or tool list read (`module\0name`). */
+  const importedToolRefs = new Set<string>();
+  let toolSites = 0;
 
   const pos = (o: number) => lines.position(o);
   const loc = (n: { start: number; end: number }): Loc => {
@@ -322,7 +340,11 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       case 'Identifier': {
         if (loopItem.has(n.name)) return loopItem.get(n.name);
         const c = constNodes.get(n.name);
-        return c && c !== n ? staticValue(c, depth + 1) : undefined;
+        if (c && c !== n) return staticValue(c, depth + 1);
+        const imp = relativeImports.get(n.name);
+        if (!imp) return undefined;
+        importedToolRefs.add(`${imp.module}\0${imp.name}`);
+        return options.importedValue?.(imp.module, imp.name);
       }
       case 'MemberExpression': {
         // Only inside a tool-registration loop: `tool.description` of the element being registered.
@@ -331,8 +353,16 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>)[n.property.name] : undefined;
       }
       case 'CallExpression': {
-        const zod = staticSchemaFromZod(zodChain(n));
-        return zod;
+        // `TOOLS.filter(...)` / `.slice(...)` of a static array: every element is a tool the server can list.
+        const callee = unwrap(n.callee);
+        if (callee?.type === 'MemberExpression' && !callee.computed && callee.property?.type === 'Identifier' && ['filter', 'slice', 'concat'].includes(callee.property.name)) {
+          const base = staticValue(callee.object, depth + 1);
+          if (Array.isArray(base)) {
+            if (callee.property.name !== 'concat') return base;
+            return base.concat(...n.arguments.map((a: Node) => staticValue(a, depth + 1)).filter(Array.isArray));
+          }
+        }
+        return staticSchemaFromZod(zodChain(n));
       }
       case 'UnaryExpression':
         return n.operator === '-' && typeof staticValue(n.argument) === 'number' ? -(staticValue(n.argument) as number) : undefined;
@@ -374,12 +404,8 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       const looksJsonSchema = 'type' in shape || 'properties' in shape;
       return looksJsonSchema ? shape : { type: 'object', properties: shape };
     }
-    const v = staticValue(n);
     // A zod raw shape reached through a name (`tool.schema`, `SHAPE`) is wrapped like a literal one.
-    if (v && typeof v === 'object' && !Array.isArray(v) && !('type' in v) && !('properties' in v) && Object.values(v).every((x) => x && typeof x === 'object')) {
-      return { type: 'object', properties: v };
-    }
-    return v;
+    return wrapRawShape(staticValue(n));
   }
 
   /**
@@ -389,6 +415,17 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
    */
   function readToolObject(n0: Node | undefined, tool: Partial<RawTool>, schemaKey: 'inputSchema' | 'parameters'): void {
     let def = unwrap(n0);
+    if (def?.type === 'Identifier' && !constNodes.has(def.name)) {
+      // A definition object from another file (`import { searchTool } from './tools/search.js'`).
+      const v = staticValue(def);
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return;
+      const o = v as Record<string, unknown>;
+      if (typeof o.name === 'string') tool.name = o.name;
+      if (typeof o.description === 'string') tool.description = o.description;
+      if (o[schemaKey] !== undefined) tool.inputSchema = wrapRawShape(o[schemaKey]);
+      if (o.annotations && typeof o.annotations === 'object') tool.annotations = o.annotations as Record<string, unknown>;
+      return;
+    }
     if (def?.type === 'Identifier') def = unwrap(constNodes.get(def.name));
     if (def?.type !== 'ObjectExpression') return;
     for (const p of def.properties) {
@@ -409,6 +446,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
 
   // ---- MCP tool extraction ------------------------------------------------------------------------
   function toolFromCall(n: Node, callee: string, l: Loc): void {
+    if (/(?:^|\.)(?:tool|registerTool|addTool|setRequestHandler)$/.test(callee)) toolSites++;
     // A registration whose name comes from a loop variable is read once per array element.
     const first = unwrap(n.arguments[0]);
     const root = memberRoot(first);
@@ -743,15 +781,62 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   for (const st of result.program.body as Node[]) {
     if (st.type === 'ImportDeclaration') {
       const m = normalizeModule(st.source.value);
+      const relative = typeof st.source.value === 'string' && st.source.value.startsWith('.');
       for (const s of st.specifiers ?? []) {
-        if (s.type === 'ImportSpecifier') bindings.set(s.local.name, normalizeCallee(`${m}.${s.imported?.type === 'Identifier' ? s.imported.name : s.imported?.value}`));
+        const imported: string | undefined = s.type === 'ImportSpecifier' ? (s.imported?.type === 'Identifier' ? s.imported.name : s.imported?.value) : s.type === 'ImportDefaultSpecifier' ? 'default' : undefined;
+        if (s.type === 'ImportSpecifier') bindings.set(s.local.name, normalizeCallee(`${m}.${imported}`));
         else bindings.set(s.local.name, m);
+        if (relative && imported) relativeImports.set(s.local.name, { module: st.source.value, name: imported });
       }
     }
+    collectExports(st);
   }
   for (const st of result.program.body as Node[]) visit(st);
   for (const h of listToolsHandlers) collectListTools(h.node, h.loc);
+  // Only files that register tools ask for other files' values: a scan re-reads them with
+  // `importedValue` (src/scanner/scan.ts), and other files' imports cost nothing.
+  if (toolSites > 0 && importedToolRefs.size > 0) facts.importedToolRefs = [...importedToolRefs];
+  facts.exportValue = (name: string): unknown => {
+    const node = exportNodes.get(name);
+    if (node) return staticValue(node);
+    for (const module of starExports) {
+      const v = options.importedValue?.(module, name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
   return facts;
+
+  /** Records what a top-level statement exports, as nodes evaluated only when asked for. */
+  function collectExports(st: Node): void {
+    if (st.type === 'ExportNamedDeclaration') {
+      if (st.declaration?.type === 'VariableDeclaration') {
+        for (const d of st.declaration.declarations ?? []) if (d.id?.type === 'Identifier' && d.init) exportNodes.set(d.id.name, d.init);
+      }
+      for (const s of st.specifiers ?? []) {
+        const local = s.local?.type === 'Identifier' ? s.local.name : s.local?.value;
+        const exported = s.exported?.type === 'Identifier' ? s.exported.name : s.exported?.value;
+        if (typeof local !== 'string' || typeof exported !== 'string') continue;
+        if (typeof st.source?.value === 'string') {
+          // `export { x as y } from './z.js'`: the value lives in the other file.
+          if (st.source.value.startsWith('.')) relativeImports.set(`\0re:${exported}`, { module: st.source.value, name: local });
+          exportNodes.set(exported, { type: 'Identifier', name: `\0re:${exported}`, start: st.start, end: st.end } as Node);
+        } else exportNodes.set(exported, { type: 'Identifier', name: local, start: st.start, end: st.end } as Node);
+      }
+    } else if (st.type === 'ExportDefaultDeclaration' && st.declaration && !FUNCTIONS.has(st.declaration.type) && st.declaration.type !== 'ClassDeclaration') {
+      exportNodes.set('default', st.declaration);
+    } else if (st.type === 'ExportAllDeclaration' && !st.exported && typeof st.source?.value === 'string' && st.source.value.startsWith('.')) {
+      starExports.push(st.source.value);
+    }
+  }
+}
+
+/** A zod raw shape (`{ q: z.string() }` read as `{ q: {type: 'string'} }`) wrapped as an object schema; other values unchanged. */
+function wrapRawShape(v: unknown): unknown {
+  if (v && typeof v === 'object' && !Array.isArray(v) && !('type' in v) && !('properties' in v) && Object.values(v).every((x) => x && typeof x === 'object')) {
+    return { type: 'object', properties: v };
+  }
+  return v;
 }
 
 function patternNames(p: Node): string[] {

@@ -53,6 +53,8 @@ const JS_FILE = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx)$/i;
 const DTS_FILE = /\.d\.(ts|mts|cts)$/i;
 const PY_FILE = /\.py$/i;
 const MAX_INMEMORY_FILES = 10_000;
+/** Bounds of the cross-file tool pass: registering files re-read, files loaded for their exports, bytes per file, rounds of loading, import depth and value lookups per round. */
+const CROSS_FILE = { candidates: 50, files: 300, bytes: 2_000_000, rounds: 4, depth: 6, lookups: 5_000 } as const;
 
 function languageOf(path: string): 'js' | 'python' | 'package-json' | 'text' {
   if (/(^|\/)package\.json$/.test(path)) return 'package-json';
@@ -80,6 +82,8 @@ interface RunState {
   lineIndexes: Map<string, LineIndex>;
   pendingTools: { tool: ExtractedTool; reach: CodeReach }[];
   fileFunctions: Map<string, Map<string, CodeReach>>;
+  /** JS files whose tool registrations read relative imports (resolved after all files are scanned). */
+  crossFileCandidates: string[];
 }
 
 function addFinding(st: RunState, lines: LineIndex, path: string, f: Omit<Finding, 'fingerprint' | 'snippet' | 'file'>): void {
@@ -266,22 +270,9 @@ async function runFileRules(st: RunState, file: SourceFile, lines: LineIndex, la
 
   if (facts) {
     fileCapabilities(st.caps, file.path, facts);
-    for (const t of facts.tools) {
-      const ranges = t.handler ? [t.handler] : facts.cases.filter((c) => c.value === t.name);
-      st.tools.push({
-        name: t.name,
-        ...(t.description !== undefined ? { description: t.description } : {}),
-        ...(t.inputSchema !== undefined ? { inputSchema: t.inputSchema } : {}),
-        ...(t.annotations ? { annotations: t.annotations } : {}),
-        file: file.path,
-        line: t.loc.line,
-        via: t.via,
-        handlerCapabilities: [],
-      });
-      st.pendingTools.push({ tool: st.tools[st.tools.length - 1]!, reach: reachOf(facts, ranges) });
-    }
+    addFileTools(st, file.path, lines, facts);
     if (facts.functions.length > 0 && facts.language === 'js') st.fileFunctions.set(file.path, functionReach(facts));
-    if (st.tools.length > 0) st.lineIndexes.set(file.path, lines);
+    if (facts.importedToolRefs) st.crossFileCandidates.push(file.path);
   }
   if (lang === 'package-json') {
     try {
@@ -296,6 +287,88 @@ async function runFileRules(st: RunState, file: SourceFile, lines: LineIndex, la
   }
   if (lang === 'python' && /(^|\/)setup\.py$/.test(file.path) && facts?.calls.some((c) => /(^|\.)setup$/.test(c.callee) && c.kwargs.cmdclass)) {
     addCapability(st.caps, 'installScripts', `${file.path} setup(cmdclass=…)`);
+  }
+}
+
+/** Adds a file's extracted tools to the report (`known`: tools of this file already added, by via and name). */
+function addFileTools(st: RunState, path: string, lines: LineIndex, facts: FileFacts, known?: Set<string>): void {
+  for (const t of facts.tools) {
+    if (known?.has(`${t.via}\0${t.name}`)) continue;
+    const ranges = t.handler ? [t.handler] : facts.cases.filter((c) => c.value === t.name);
+    st.tools.push({
+      name: t.name,
+      ...(t.description !== undefined ? { description: t.description } : {}),
+      ...(t.inputSchema !== undefined ? { inputSchema: t.inputSchema } : {}),
+      ...(t.annotations ? { annotations: t.annotations } : {}),
+      file: path,
+      line: t.loc.line,
+      via: t.via,
+      handlerCapabilities: [],
+    });
+    st.pendingTools.push({ tool: st.tools[st.tools.length - 1]!, reach: reachOf(facts, ranges) });
+    st.lineIndexes.set(path, lines);
+  }
+}
+
+/**
+ * Tools whose definitions live in another file of the scan: a ListTools handler returning an
+ * imported array, a registration loop over one, a registration naming an imported constant or
+ * definition object. Each such file is read again with the exported static values of the files it
+ * imports (following their imports and `export *`), loading files as they are asked for, within
+ * CROSS_FILE bounds. Only tools the first reading did not find are added.
+ */
+async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise<void> {
+  if (st.crossFileCandidates.length === 0) return;
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const texts = new Map<string, string>();
+  const load = async (path: string): Promise<boolean> => {
+    if (texts.has(path)) return true;
+    const f = byPath.get(path);
+    if (!f?.read || f.size > CROSS_FILE.bytes || texts.size >= CROSS_FILE.files || languageOf(path) !== 'js') return false;
+    texts.set(path, (await f.read()).toString('utf8'));
+    return true;
+  };
+  for (const path of st.crossFileCandidates.slice(0, CROSS_FILE.candidates)) {
+    if (!(await load(path))) continue;
+    let facts: FileFacts | undefined;
+    for (let round = 0; round < CROSS_FILE.rounds; round++) {
+      const missing = new Set<string>();
+      // Each file's exports are extracted once per round; `null` marks one in progress, and an
+      // export being evaluated is not entered again (import cycles end as "unknown").
+      const exportsOf = new Map<string, FileFacts | null>();
+      const evaluating = new Set<string>();
+      let budget = CROSS_FILE.lookups;
+      const valueFrom =
+        (from: string, depth: number) =>
+        (module: string, name: string): unknown => {
+          if (depth > CROSS_FILE.depth || budget-- <= 0) return undefined;
+          const target = resolveRelative(from, module).find((c) => byPath.has(c));
+          if (target === undefined) return undefined;
+          if (!texts.has(target)) {
+            missing.add(target);
+            return undefined;
+          }
+          if (!exportsOf.has(target)) {
+            exportsOf.set(target, null);
+            exportsOf.set(target, extractJsFacts(target, texts.get(target)!, undefined, { importedValue: valueFrom(target, depth + 1) }));
+          }
+          const key = `${target}\0${name}`;
+          if (evaluating.has(key)) return undefined;
+          evaluating.add(key);
+          try {
+            return exportsOf.get(target)?.exportValue?.(name);
+          } finally {
+            evaluating.delete(key);
+          }
+        };
+      facts = extractJsFacts(path, texts.get(path)!, undefined, { importedValue: valueFrom(path, 0) });
+      let loaded = false;
+      for (const m of missing) if (await load(m)) loaded = true;
+      if (!loaded) break;
+    }
+    if (!facts) continue;
+    const known = new Set(st.tools.filter((t) => t.file === path).map((t) => `${t.via}\0${t.name}`));
+    addFileTools(st, path, st.lineIndexes.get(path) ?? new LineIndex(texts.get(path)!), facts, known);
   }
 }
 
@@ -363,6 +436,7 @@ export async function scan(target: string | InMemoryTarget, options: ScanOptions
     lineIndexes: new Map(),
     pendingTools: [],
     fileFunctions: new Map(),
+    crossFileCandidates: [],
   };
 
   let label: string;
@@ -403,6 +477,7 @@ export async function scan(target: string | InMemoryTarget, options: ScanOptions
       await scanFile(st, { path: f.path, text: buf.toString('utf8'), bytes: buf.length });
       if (options.onProgress && (i % 250 === 0 || i === files.length - 1)) options.onProgress({ filesDone: i + 1, filesTotal: files.length, bytesDone: bytes, current: f.path });
     }
+    await resolveCrossFileTools(st, files);
   } finally {
     await cleanup();
   }

@@ -185,6 +185,10 @@ export interface FileFacts {
   /** Names updated with ++ / += (counters for logic-bomb guards). */
   counters: string[];
   tools: RawTool[];
+  /** Relative imports (`module\0name`) that this file's tool registrations read (JS only). */
+  importedToolRefs?: string[];
+  /** The static value a JS file exports under a name (tool definitions, arrays, strings), if any. */
+  exportValue?: (name: string) => unknown;
   /** `case 'name':` ranges inside switch statements (CallTool dispatch). */
   cases: { value: string; start: number; end: number }[];
   parseError?: string;

@@ -125,4 +125,44 @@ server.tool(name.length > 0 ? 'plain' : 'other', 'Not in a loop.', async () => (
     expect(r.tools[0]!.handlerCapabilities).toEqual(['fsWrites']);
     expect(r.findings.some((f) => f.ruleId === 'tool-readonly-mismatch' && f.file === 'src/server.js')).toBe(true);
   });
+  it('tool lists defined in other files: an imported ListTools array, a loop over an index that re-exports, an imported name constant and definition object', async () => {
+    const r = await scan({
+      files: [
+        {
+          path: 'src/index.ts',
+          text: `import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { allTools } from './tools/all.js';
+server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: allTools }));
+`,
+        },
+        { path: 'src/tools/all.ts', text: `import { listPods } from './pods.js';\nimport logs from './logs.js';\nexport const allTools = [listPods, logs];\n` },
+        { path: 'src/tools/pods.ts', text: `export const listPods = { name: 'list_pods', description: 'List the pods of a namespace.', inputSchema: { type: 'object', properties: { namespace: { type: 'string' } } } };\n` },
+        { path: 'src/tools/logs.ts', text: `const def = { name: 'pod_logs', description: 'Read the last lines of a pod log.' };\nexport default def;\n` },
+        {
+          path: 'src/loop.ts',
+          text: `import { TOOLS } from './defs/index.js';
+for (const t of TOOLS) server.tool(t.name, t.description, t.schema, async () => ({ content: [] }));
+`,
+        },
+        { path: 'src/defs/index.ts', text: `export * from './list.js';\n` },
+        { path: 'src/defs/list.ts', text: `import { z } from 'zod';\nexport const TOOLS = [{ name: 'search_docs', description: 'Search the documentation.', schema: { q: z.string().describe('Query') } }];\n` },
+        {
+          path: 'src/named.ts',
+          text: `import { RESOLVE_ID, resolveConfig } from './names.js';
+server.registerTool(RESOLVE_ID, resolveConfig, async () => ({ content: [] }));
+`,
+        },
+        { path: 'src/names.ts', text: `export const RESOLVE_ID = 'resolve-library-id';\nconst resolveConfig = { description: 'Resolve a package name to a library id.' };\nexport { resolveConfig };\n` },
+        // An import cycle and a package import resolve to nothing, and the scan still ends.
+        { path: 'src/cycle-a.ts', text: `import { B } from './cycle-b.js';\nexport const A = [...B];\nserver.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: A }));\n` },
+        { path: 'src/cycle-b.ts', text: `import { A } from './cycle-a.js';\nimport { X } from 'some-package';\nexport const B = [...A, ...X];\n` },
+      ],
+    });
+    const byName = Object.fromEntries(r.tools.map((t) => [t.name, t]));
+    expect(Object.keys(byName).sort()).toEqual(['list_pods', 'pod_logs', 'resolve-library-id', 'search_docs']);
+    expect(byName.list_pods).toMatchObject({ description: 'List the pods of a namespace.', file: 'src/index.ts', via: 'ListTools' });
+    expect(byName.pod_logs!.description).toBe('Read the last lines of a pod log.');
+    expect(JSON.stringify(byName.search_docs!.inputSchema)).toContain('Query');
+    expect(byName['resolve-library-id']).toMatchObject({ description: 'Resolve a package name to a library id.', via: 'registerTool' });
+  });
 });
