@@ -366,6 +366,12 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       }
       case 'UnaryExpression':
         return n.operator === '-' && typeof staticValue(n.argument) === 'number' ? -(staticValue(n.argument) as number) : undefined;
+      case 'ConditionalExpression': {
+        // `readOnly ? readonlyTools : allTools`: a tool list is the union of both branches.
+        const a = staticValue(n.consequent, depth + 1);
+        const b = staticValue(n.alternate, depth + 1);
+        return Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : undefined;
+      }
       default:
         return undefined;
     }
@@ -508,8 +514,19 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   }
 
   function collectListTools(fn: Node, l: Loc): void {
-    // Find `tools: <array|ident>` properties inside the handler (bounded walk).
+    // The handler's own `const` declarations (`const tools = base.filter(...)`), visible while
+    // its `tools: <array|ident>` properties are read; names it shadows are restored afterwards.
     let budget = 5000;
+    const locals = new Map<string, Node>();
+    const collectLocals = (n: Node | null | undefined): void => {
+      if (!n || budget-- <= 0) return;
+      if (n.type === 'VariableDeclarator' && n.id?.type === 'Identifier' && n.init) locals.set(n.id.name, n.init);
+      forEachChild(n, collectLocals);
+    };
+    collectLocals(fn);
+    const shadowed = new Map([...locals.keys()].map((k) => [k, constNodes.get(k)]));
+    for (const [k, v] of locals) constNodes.set(k, v);
+    budget = 5000;
     const found: unknown[] = [];
     const visit = (n: Node | null | undefined): void => {
       if (!n || budget-- <= 0) return;
@@ -520,11 +537,20 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       }
       forEachChild(n, visit);
     };
-    visit(fn);
+    try {
+      visit(fn);
+    } finally {
+      for (const [k, v] of shadowed) {
+        if (v === undefined) constNodes.delete(k);
+        else constNodes.set(k, v);
+      }
+    }
+    const seen = new Set<string>();
     for (const t of found) {
       if (!t || typeof t !== 'object') continue;
       const o = t as Record<string, unknown>;
-      if (typeof o.name !== 'string') continue;
+      if (typeof o.name !== 'string' || seen.has(o.name)) continue;
+      seen.add(o.name);
       facts.tools.push({
         name: o.name,
         ...(typeof o.description === 'string' ? { description: o.description } : {}),

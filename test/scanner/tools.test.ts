@@ -165,4 +165,25 @@ server.registerTool(RESOLVE_ID, resolveConfig, async () => ({ content: [] }));
     expect(JSON.stringify(byName.search_docs!.inputSchema)).toContain('Query');
     expect(byName['resolve-library-id']).toMatchObject({ description: 'Resolve a package name to a library id.', via: 'registerTool' });
   });
+  it('ListTools handlers that build the list in local constants: a conditional between two lists, a filtered copy, a shorthand property', async () => {
+    const r = await scan({
+      files: [
+        {
+          path: 'src/index.ts',
+          text: `import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { readTools, writeTools } from './lists.js';
+const readonlyTools = [...readTools];
+const allTools = [...readTools, ...writeTools];
+server.setRequestHandler(ListToolsRequestSchema, async () => {
+  const base = readOnlyMode ? readonlyTools : allTools;
+  const tools = base.filter((t) => isAllowed(t.name));
+  return { tools };
+});
+`,
+        },
+        { path: 'src/lists.ts', text: `export const readTools = [{ name: 'get_pod', description: 'Get a pod.' }];\nexport const writeTools = [{ name: 'delete_pod', description: 'Delete a pod.' }];\n` },
+      ],
+    });
+    expect(r.tools.map((t) => t.name).sort()).toEqual(['delete_pod', 'get_pod']);
+  });
 });
