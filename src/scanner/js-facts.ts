@@ -612,17 +612,10 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       case 'TemplateElement':
         if (n.value?.cooked && n.value.cooked.length >= STRING_FACT_MIN) facts.strings.push(lazyString(n.value.cooked, undefined, pos, n.start, n.end));
         return;
-      case 'ImportDeclaration': {
-        const m = normalizeModule(n.source.value);
-        facts.imports.push({ module: m, ...loc(n) });
-        for (const s of n.specifiers ?? []) {
-          if (s.type === 'ImportSpecifier') {
-            const imported = s.imported?.type === 'Identifier' ? s.imported.name : s.imported?.value;
-            bindings.set(s.local.name, normalizeCallee(`${m}.${imported}`));
-          } else bindings.set(s.local.name, m);
-        }
+      case 'ImportDeclaration':
+        // Its bindings were recorded before the walk (imports are top-level only).
+        facts.imports.push({ module: normalizeModule(n.source.value), ...loc(n) });
         return;
-      }
       case 'ImportExpression':
         if (isStringLit(n.source)) facts.imports.push({ module: normalizeModule(n.source.value), ...loc(n) });
         visitChildren(n);

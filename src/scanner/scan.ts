@@ -53,8 +53,12 @@ const JS_FILE = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx)$/i;
 const DTS_FILE = /\.d\.(ts|mts|cts)$/i;
 const PY_FILE = /\.py$/i;
 const MAX_INMEMORY_FILES = 10_000;
-/** Bounds of the cross-file tool pass: registering files re-read, files loaded for their exports, bytes per file, rounds of loading, import depth and value lookups per round. */
-const CROSS_FILE = { candidates: 50, files: 300, bytes: 2_000_000, rounds: 4, depth: 6, lookups: 5_000 } as const;
+/**
+ * Bounds of the cross-file tool pass: registering files re-read, files loaded for their exports,
+ * bytes per file, import depth and value lookups per reading. Each reading can load the next file
+ * of a chain, so a file is read at most depth + 2 times.
+ */
+const CROSS_FILE = { candidates: 50, files: 300, bytes: 2_000_000, depth: 6, lookups: 5_000 } as const;
 
 function languageOf(path: string): 'js' | 'python' | 'package-json' | 'text' {
   if (/(^|\/)package\.json$/.test(path)) return 'package-json';
@@ -292,6 +296,7 @@ async function runFileRules(st: RunState, file: SourceFile, lines: LineIndex, la
 
 /** Adds a file's extracted tools to the report (`known`: tools of this file already added, by via and name). */
 function addFileTools(st: RunState, path: string, lines: LineIndex, facts: FileFacts, known?: Set<string>): void {
+  const before = st.tools.length;
   for (const t of facts.tools) {
     if (known?.has(`${t.via}\0${t.name}`)) continue;
     const ranges = t.handler ? [t.handler] : facts.cases.filter((c) => c.value === t.name);
@@ -306,8 +311,8 @@ function addFileTools(st: RunState, path: string, lines: LineIndex, facts: FileF
       handlerCapabilities: [],
     });
     st.pendingTools.push({ tool: st.tools[st.tools.length - 1]!, reach: reachOf(facts, ranges) });
-    st.lineIndexes.set(path, lines);
   }
+  if (st.tools.length > before) st.lineIndexes.set(path, lines);
 }
 
 /**
@@ -330,8 +335,8 @@ async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise
   };
   for (const path of st.crossFileCandidates.slice(0, CROSS_FILE.candidates)) {
     if (!(await load(path))) continue;
-    let facts: FileFacts | undefined;
-    for (let round = 0; round < CROSS_FILE.rounds; round++) {
+    let facts: FileFacts;
+    for (let round = 0; ; round++) {
       const missing = new Set<string>();
       // Each file's exports are extracted once per round; `null` marks one in progress, and an
       // export being evaluated is not entered again (import cycles end as "unknown").
@@ -362,11 +367,12 @@ async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise
           }
         };
       facts = extractJsFacts(path, texts.get(path)!, undefined, { importedValue: valueFrom(path, 0) });
+      // The last reading comes after the last load: a file loaded and not read again is wasted.
+      if (round > CROSS_FILE.depth) break;
       let loaded = false;
       for (const m of missing) if (await load(m)) loaded = true;
       if (!loaded) break;
     }
-    if (!facts) continue;
     const known = new Set(st.tools.filter((t) => t.file === path).map((t) => `${t.via}\0${t.name}`));
     addFileTools(st, path, st.lineIndexes.get(path) ?? new LineIndex(texts.get(path)!), facts, known);
   }

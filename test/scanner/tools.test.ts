@@ -186,4 +186,16 @@ server.setRequestHandler(ListToolsRequestSchema, async () => {
     });
     expect(r.tools.map((t) => t.name).sort()).toEqual(['delete_pod', 'get_pod']);
   });
+  it('follows re-exports only to a bounded depth: a list three files away is read, one behind ten re-exports is not', async () => {
+    const chain = (prefix: string, hops: number) =>
+      Array.from({ length: hops }, (_, i) => ({ path: `src/${prefix}${i}.ts`, text: `export * from './${prefix}${i + 1}.js';\n` })).concat([
+        { path: `src/${prefix}${hops}.ts`, text: `export const TOOLS = [{ name: '${prefix}_tool', description: 'A tool ${hops} files away.' }];\n` },
+      ]);
+    const server = (prefix: string) => ({
+      path: `src/server-${prefix}.ts`,
+      text: `import { TOOLS } from './${prefix}0.js';\nserver.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: TOOLS }));\n`,
+    });
+    const r = await scan({ files: [server('near'), ...chain('near', 3), server('far'), ...chain('far', 10)] });
+    expect(r.tools.map((t) => t.name)).toEqual(['near_tool']);
+  });
 });
