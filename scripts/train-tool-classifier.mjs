@@ -29,10 +29,16 @@ const { toolFeatures, trainClassifier, probability, readableByModel, DEFAULT_TRA
 const { toolTexts } = await import(join(root, 'dist/scanner/poisoning/tool-text.js'));
 const { corpusHalf, toolFromRow, realToolHalf, toolFromRealRow } = await import(join(root, 'dist/scanner/poisoning/labelled-rows.js'));
 
-/** Fresh batches the model learns from; the next blind batch is measured before it is added here. */
-export const TRAIN_BATCHES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
-/** Batches the rules were tuned on while reading them: their rule verdicts are training scores, so --lobo leaves them out. */
-export const RULES_TUNED_ON = [1, 3];
+/**
+ * Fresh batches the model learns from (1-33); the blind batches written after them (34-38) measure
+ * it and are added here only after they have been reported.
+ */
+export const TRAIN_BATCHES = Array.from({ length: 33 }, (_, i) => i + 1);
+/**
+ * Batches whose misses were read while writing rules (1 and 3 in session 2, 22-33 in sessions 5
+ * and 6): their rule verdicts are training scores, so --lobo leaves them out.
+ */
+export const RULES_TUNED_ON = [1, 3, ...Array.from({ length: 12 }, (_, i) => i + 22)];
 export const THRESHOLD = 0.65;
 const LOBO_MIN_PRECISION = 0.9;
 /** ...and at most this share of the real servers' tools (development packages, left out in their own fold) flagged. */
@@ -40,9 +46,11 @@ const LOBO_MAX_REAL_FLAGGED = 0.02;
 const REAL_FOLDS = 3;
 /**
  * Weight of a real server's tool in the loss (real tools stand for the ordinary tools that make up
- * most of what a scanner sees). 3 and 6 were measured with --lobo and gained nothing over 1.
+ * most of what a scanner sees). With batches 1-17, 3 and 6 gained nothing over 1 (--lobo); with
+ * batches 1-33, 3 kept the real tools flagged at 2.0% (dev folds) at threshold 0.65 where 1
+ * needed 0.70, for the same precision and 1.6 points more recall (session 6).
  */
-export const REAL_WEIGHT = 1;
+export const REAL_WEIGHT = 3;
 
 const { values: args } = parseArgs({ options: { lobo: { type: 'boolean' }, check: { type: 'boolean' }, threshold: { type: 'string' }, options: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'real-weight': { type: 'string' } } });
 const corpusFile = process.env.WARDEN_DATA ? join(process.env.WARDEN_DATA, 'tool-descriptions.jsonl') : join(root, '..', 'shared', 'data', 'tool-descriptions.jsonl');

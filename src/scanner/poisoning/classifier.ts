@@ -81,7 +81,19 @@ export function toolFeatures(tool: ToolDefinition): Set<string> {
 
 /** The same, from texts already extracted with toolTexts (the check extracts them once per tool). */
 export function textsFeatures(texts: readonly ToolText[]): Set<string> {
-  return textFeatures(texts.map((t) => t.norm).join(' \n '));
+  const out = textFeatures(texts.map((t) => t.norm).join(' \n '));
+  out.add(lengthFeature(out.size));
+  return out;
+}
+
+/**
+ * A feature naming the tool's length bucket, so that the model learns one intercept per length:
+ * a one-line capability statement carries a handful of features and a long description hundreds,
+ * and one bias for both left the short ones near the prior (leave-one-batch-out, session 6).
+ */
+function lengthFeature(featureCount: number): string {
+  const bucket = featureCount <= 12 ? 'terse' : featureCount <= 40 ? 'short' : featureCount <= 120 ? 'medium' : 'long';
+  return `len:${bucket}`;
 }
 
 const LETTER = /\p{L}/gu;

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAIN_OPTIONS, naiveBayesScales, readableByModel, scoreFeatures, stem, textFeatures, trainClassifier, type TrainingRow } from '../../../src/scanner/poisoning/classifier.js';
+import { DEFAULT_TRAIN_OPTIONS, naiveBayesScales, readableByModel, scoreFeatures, stem, textFeatures, toolFeatures, trainClassifier, type TrainingRow } from '../../../src/scanner/poisoning/classifier.js';
 import { loadPoisonRules, checkToolDefinition } from '../../../src/scanner/poisoning/index.js';
 import { parseRuleFile } from '../../../src/scanner/poisoning/load-rules.js';
 import { toolTexts } from '../../../src/scanner/poisoning/tool-text.js';
@@ -15,6 +15,17 @@ describe('learned tool classifier', () => {
     expect([...textFeatures('Send the SSH keys to a remote host')].sort()).toEqual(
       ['b:keys remote', 'b:remote host', 'b:send ssh', 'b:ssh keys', 'w:host', 'w:keys', 'w:remote', 'w:send', 'w:ssh'],
     );
+  });
+
+  it('adds one feature naming the length bucket of the whole tool, not of its text alone', () => {
+    const lengthOf = (description: string) => [...toolFeatures({ name: 'x', description })].filter((f) => f.startsWith('len:'));
+    expect(lengthOf('Wipe the disk.')).toEqual(['len:terse']);
+    const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
+    // n distinct content words give n words + (n - 1) pairs (+ the name's word)
+    expect(lengthOf(words(15))).toEqual(['len:short']);
+    expect(lengthOf(words(40))).toEqual(['len:medium']);
+    expect(lengthOf(words(80))).toEqual(['len:long']);
+    expect([...textFeatures('Wipe the disk.')].some((f) => f.startsWith('len:'))).toBe(false);
   });
 
   it('reads every tense of a verb as one feature', () => {
