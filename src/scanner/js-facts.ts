@@ -36,6 +36,16 @@ const STRING_FACT_MIN = 8;
 const COMPARE_OPS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=']);
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+/** Keys that hold a tool definition's input schema (MCP, FastMCP and other frameworks, Anthropic-style JSON). */
+const TOOL_SCHEMA_KEYS = ['inputSchema', 'input_schema', 'parameters', 'paramsSchema', 'argsSchema', 'schema'];
+/** Functions a tool definition runs when called. */
+const TOOL_HANDLER_KEYS = ['execute', 'handler', 'run', 'call', 'invoke', 'callback'];
+/** Besides a schema, what makes `{ name, description, … }` a tool definition. */
+const TOOL_EXTRA_KEYS = ['annotations', 'outputSchema', ...TOOL_HANDLER_KEYS];
+/** MCP tool names: 1-128 characters of letters, digits, `_`, `-`, `.` (and `/` or `:` in namespaced names). */
+const TOOL_NAME = /^[A-Za-z0-9_][\w.\-/:]{0,127}$/;
+/** Tool-shaped definitions read per file (bounded work on generated code). */
+const MAX_TOOL_DEFINITIONS = 300;
 const WRAPPERS = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'TSTypeAssertion', 'AwaitExpression', 'ChainExpression']);
 
 export function langOf(path: string): 'js' | 'jsx' | 'ts' | 'tsx' {
@@ -416,10 +426,11 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
 
   /**
    * Reads a tool definition object (a literal or a same-file constant): `name`, `description`,
-   * the schema under `schemaKey` (`inputSchema` for registerTool, `parameters` for FastMCP),
+   * the schema under `schemaKey` (`inputSchema` for registerTool, `parameters` for FastMCP,
+   * `input_schema` for Anthropic-style definitions),
    * `annotations`, and an `execute` function as the handler. Fields already set are overwritten.
    */
-  function readToolObject(n0: Node | undefined, tool: Partial<RawTool>, schemaKey: 'inputSchema' | 'parameters'): void {
+  function readToolObject(n0: Node | undefined, tool: Partial<RawTool>, schemaKey: string): void {
     let def = unwrap(n0);
     if (def?.type === 'Identifier' && !constNodes.has(def.name)) {
       // A definition object from another file (`import { searchTool } from './tools/search.js'`).
@@ -560,6 +571,73 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
         via: 'ListTools',
       });
     }
+  }
+
+  // ---- tool-shaped definitions -------------------------------------------------------------------
+  const definitions: RawTool[] = [];
+
+  /** The schema-like key of a definition, in order of preference, if it has one. */
+  const schemaKeyOf = (keys: Set<string>): string | undefined => TOOL_SCHEMA_KEYS.find((k) => keys.has(k));
+
+  /**
+   * Keeps `tool` when its name has the shape of an MCP tool name and it has a description: an
+   * object with a `name` and a `description` alone is too common (OpenAPI parameters, CLI
+   * commands, form fields) to count without a schema, annotations or an execute function beside it.
+   */
+  const keepDefinition = (tool: Partial<RawTool>, l: Loc, via: string): void => {
+    if (definitions.length >= MAX_TOOL_DEFINITIONS) return;
+    if (typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name)) return;
+    if (typeof tool.description !== 'string' || tool.description.trim().length === 0) return;
+    definitions.push({ ...(tool as RawTool), loc: l, via });
+  };
+
+  function definitionFromObject(n: Node): void {
+    const keys = new Set<string>();
+    for (const p of n.properties) {
+      const k = p.type === 'Property' ? staticKey(p) : undefined;
+      if (k !== undefined) keys.add(k);
+    }
+    if (!keys.has('name') || !keys.has('description') || keys.has('in') || keys.has('command')) return;
+    const schemaKey = schemaKeyOf(keys);
+    // A bare `schema` is too common (form fields, columns) to count without a handler or annotations.
+    if ((!schemaKey || schemaKey === 'schema') && !TOOL_EXTRA_KEYS.some((k) => keys.has(k))) return;
+    const tool: Partial<RawTool> = {};
+    readToolObject(n, tool, schemaKey ?? 'inputSchema');
+    if (!tool.handler) {
+      const fn = n.properties.find((p: Node) => p.type === 'Property' && TOOL_HANDLER_KEYS.includes(staticKey(p) ?? '') && FUNCTIONS.has(unwrap(p.value)?.type ?? ''));
+      if (fn) tool.handler = { start: fn.value.start, end: fn.value.end };
+    }
+    keepDefinition(tool, loc(n), 'definition');
+  }
+
+  /** `class SearchTool { name = 'search'; description = '…'; inputSchema = {…}; async execute() {…} }` */
+  function definitionFromClass(n: Node): void {
+    const fields = new Map<string, Node>();
+    const methods = new Map<string, Node>();
+    for (const m of n.body?.body ?? []) {
+      const k = m.key && !m.computed ? (m.key.type === 'Identifier' ? m.key.name : isStringLit(m.key) ? m.key.value : undefined) : undefined;
+      if (k === undefined) continue;
+      if (m.type === 'PropertyDefinition' && m.value) fields.set(k, m.value);
+      else if (m.type === 'MethodDefinition' && m.kind === 'method' && m.value) methods.set(k, m.value);
+    }
+    if (!fields.has('name') || !fields.has('description')) return;
+    const schemaKey = schemaKeyOf(new Set(fields.keys()));
+    const handlerName = TOOL_HANDLER_KEYS.find((k) => methods.has(k));
+    if ((!schemaKey || schemaKey === 'schema') && !handlerName && !fields.has('annotations')) return;
+    const name = staticValue(fields.get('name'));
+    const description = staticValue(fields.get('description'));
+    const tool: Partial<RawTool> = {
+      ...(typeof name === 'string' ? { name } : {}),
+      ...(typeof description === 'string' ? { description } : {}),
+    };
+    if (schemaKey) tool.inputSchema = schemaValue(fields.get(schemaKey));
+    const annotations = fields.has('annotations') ? staticValue(fields.get('annotations')) : undefined;
+    if (annotations && typeof annotations === 'object') tool.annotations = annotations as Record<string, unknown>;
+    if (handlerName) {
+      const fn = methods.get(handlerName)!;
+      tool.handler = { start: fn.start, end: fn.end };
+    }
+    keepDefinition(tool, loc(n), 'tool class');
   }
 
   // ---- the walk --------------------------------------------------------------------------------
@@ -762,6 +840,13 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       case 'MemberExpression':
         if (!n.computed && n.property?.name === 'env' && n.object?.type === 'Identifier' && n.object.name === 'process' && facts.markers.length < 50) facts.markers.push({ type: 'env', inLoop: false, ...loc(n) });
         break;
+      case 'ObjectExpression':
+        definitionFromObject(n);
+        break;
+      case 'ClassDeclaration':
+      case 'ClassExpression':
+        definitionFromClass(n);
+        break;
       case 'DebuggerStatement':
         facts.markers.push({ type: 'debugger', inLoop: loopDepth > 0, ...loc(n) });
         return;
@@ -815,6 +900,8 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   // Only files that register tools ask for other files' values: a scan re-reads them with
   // `importedValue` (src/scanner/scan.ts), and other files' imports cost nothing.
   if (toolSites > 0 && importedToolRefs.size > 0) facts.importedToolRefs = [...importedToolRefs];
+  if (toolSites > 0) facts.registersTools = true;
+  if (definitions.length > 0) facts.toolDefinitions = definitions;
   facts.exportValue = (name: string): unknown => {
     const node = exportNodes.get(name);
     if (node) return staticValue(node);

@@ -5,7 +5,7 @@
  */
 import { WARDEN_VERSION } from '../core/version.js';
 import { WardenError } from '../core/errors.js';
-import type { Capabilities, CapabilityName, ExtractedTool, FileFacts, Finding, ScanReport, Severity, SourceFile, SuppressedFinding } from './types.js';
+import type { Capabilities, CapabilityName, ExtractedTool, FileFacts, Finding, RawTool, ScanReport, Severity, SourceFile, SuppressedFinding } from './types.js';
 import { SEVERITIES } from './types.js';
 import { LineIndex, snippetAt } from './lines.js';
 import { loadRules, type Rule } from './rules.js';
@@ -88,7 +88,16 @@ interface RunState {
   fileFunctions: Map<string, Map<string, CodeReach>>;
   /** JS files whose tool registrations read relative imports (resolved after all files are scanned). */
   crossFileCandidates: string[];
+  /** Tool-shaped definitions, added after all files if the package uses MCP (addDefinitionTools). */
+  definitionTools: { tool: ExtractedTool; reach: CodeReach; lines: LineIndex }[];
+  /** Whether any file registers tools or imports an MCP library. */
+  usesMcp: boolean;
 }
+
+/** Modules whose import marks a package as an MCP server (the SDK, FastMCP, tmcp, mcp-framework and the like). */
+const MCP_MODULE = /modelcontextprotocol|(?:^|[/@_.-])(?:fast|t)?mcp(?:$|[/_.-])|^mcp-framework\b/i;
+/** Tool-shaped definitions added per scan, at most. */
+const MAX_DEFINITION_TOOLS = 2_000;
 
 function addFinding(st: RunState, lines: LineIndex, path: string, f: Omit<Finding, 'fingerprint' | 'snippet' | 'file'>): void {
   const reason = inlineSuppression(lines, f.line, f.ruleId);
@@ -275,6 +284,11 @@ async function runFileRules(st: RunState, file: SourceFile, lines: LineIndex, la
   if (facts) {
     fileCapabilities(st.caps, file.path, facts);
     addFileTools(st, file.path, lines, facts);
+    if (facts.registersTools || facts.imports.some((i) => MCP_MODULE.test(i.module))) st.usesMcp = true;
+    for (const t of facts.toolDefinitions ?? []) {
+      if (st.definitionTools.length >= MAX_DEFINITION_TOOLS) break;
+      st.definitionTools.push({ tool: toExtractedTool(t, file.path), reach: reachOf(facts, t.handler ? [t.handler] : []), lines });
+    }
     if (facts.functions.length > 0 && facts.language === 'js') st.fileFunctions.set(file.path, functionReach(facts));
     if (facts.importedToolRefs) st.crossFileCandidates.push(file.path);
   }
@@ -300,19 +314,41 @@ function addFileTools(st: RunState, path: string, lines: LineIndex, facts: FileF
   for (const t of facts.tools) {
     if (known?.has(`${t.via}\0${t.name}`)) continue;
     const ranges = t.handler ? [t.handler] : facts.cases.filter((c) => c.value === t.name);
-    st.tools.push({
-      name: t.name,
-      ...(t.description !== undefined ? { description: t.description } : {}),
-      ...(t.inputSchema !== undefined ? { inputSchema: t.inputSchema } : {}),
-      ...(t.annotations ? { annotations: t.annotations } : {}),
-      file: path,
-      line: t.loc.line,
-      via: t.via,
-      handlerCapabilities: [],
-    });
+    st.tools.push(toExtractedTool(t, path));
     st.pendingTools.push({ tool: st.tools[st.tools.length - 1]!, reach: reachOf(facts, ranges) });
   }
   if (st.tools.length > before) st.lineIndexes.set(path, lines);
+}
+
+function toExtractedTool(t: RawTool, path: string): ExtractedTool {
+  return {
+    name: t.name,
+    ...(t.description !== undefined ? { description: t.description } : {}),
+    ...(t.inputSchema !== undefined ? { inputSchema: t.inputSchema } : {}),
+    ...(t.annotations ? { annotations: t.annotations } : {}),
+    file: path,
+    line: t.loc.line,
+    via: t.via,
+    handlerCapabilities: [],
+  };
+}
+
+/**
+ * Tool-shaped definitions (FileFacts.toolDefinitions) become tools when the package uses MCP and no
+ * registration already named them: the lists a handler builds in locals, returns from a function
+ * or keeps in a registry are read even when the registration itself cannot be (a poisoned
+ * description is not hidden by indirection). The first definition of a name wins.
+ */
+function addDefinitionTools(st: RunState): void {
+  if (!st.usesMcp) return;
+  const names = new Set(st.tools.map((t) => t.name));
+  for (const d of st.definitionTools) {
+    if (names.has(d.tool.name)) continue;
+    names.add(d.tool.name);
+    st.tools.push(d.tool);
+    st.pendingTools.push({ tool: d.tool, reach: d.reach });
+    if (!st.lineIndexes.has(d.tool.file)) st.lineIndexes.set(d.tool.file, d.lines);
+  }
 }
 
 /**
@@ -441,6 +477,8 @@ export async function scan(target: string | InMemoryTarget, options: ScanOptions
     occurrences: new Map(),
     lineIndexes: new Map(),
     pendingTools: [],
+    definitionTools: [],
+    usesMcp: false,
     fileFunctions: new Map(),
     crossFileCandidates: [],
   };
@@ -484,6 +522,7 @@ export async function scan(target: string | InMemoryTarget, options: ScanOptions
       if (options.onProgress && (i % 250 === 0 || i === files.length - 1)) options.onProgress({ filesDone: i + 1, filesTotal: files.length, bytesDone: bytes, current: f.path });
     }
     await resolveCrossFileTools(st, files);
+    addDefinitionTools(st);
   } finally {
     await cleanup();
   }

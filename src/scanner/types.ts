@@ -185,6 +185,15 @@ export interface FileFacts {
   /** Names updated with ++ / += (counters for logic-bomb guards). */
   counters: string[];
   tools: RawTool[];
+  /**
+   * Objects and classes shaped like tool definitions (a static `name` and `description` beside an
+   * input schema, annotations or an execute/handler function), wherever they sit: lists built in
+   * a handler's locals, returned by functions or kept in registries. The scan adds them when the
+   * package uses MCP and no registration already named the tool (JS only).
+   */
+  toolDefinitions?: RawTool[];
+  /** Whether the file calls a tool registration API (`server.tool`, `registerTool`, `addTool`, ListTools). */
+  registersTools?: boolean;
   /** Relative imports (`module\0name`) that this file's tool registrations read (JS only). */
   importedToolRefs?: string[];
   /** The static value a JS file exports under a name (tool definitions, arrays, strings), if any. */
