@@ -237,9 +237,9 @@ Example:
     .action(
       action(async (opts: { project: string; probe: boolean; scan: boolean; allowUnsandboxed?: boolean }, cmd: Command) => {
         const { auditMachine } = await import('../installer/audit.js');
-        const { scan, severityRank } = await import('../scanner/index.js');
+        const { scanIsolated, severityRank } = await import('../scanner/index.js');
         const scanFolder = async (dir: string) => {
-          const r = await scan(dir);
+          const r = await scanIsolated(dir);
           return r.findings
             .filter((f) => severityRank(f.severity) >= severityRank('high'))
             .map((f) => ({ severity: f.severity, message: `${f.ruleId} ${f.file}:${f.line}: ${f.message}` }));

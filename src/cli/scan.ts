@@ -82,8 +82,10 @@ Examples:
         if (failOn !== 'none' && !SEVERITIES.includes(failOn)) throw new WardenError('WARDEN_E_USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')} or none.`, { where: '--fail-on' });
         const showProgress = opts.progress !== false && process.stderr.isTTY !== false;
         let lastNote = Date.now(); // quiet for the first second: short scans print nothing
-        const { scan, baselineOf, toSarif, formatText } = await scanner();
-        const report = await scan(target, {
+        const { scanIsolated, baselineOf, toSarif, formatText } = await scanner();
+        // In a child process: a package built to crash parsers ends the scan with
+        // WARDEN_E_SCAN_CRASHED, not a segmentation fault of the CLI.
+        const report = await scanIsolated(target, {
           ...(opts.rules ? { rulesDirs: opts.rules } : {}),
           disable,
           ...(opts.baseline ? { baseline: opts.baseline } : {}),

@@ -1,5 +1,6 @@
 /** Static scanner: public API for the CLI, the market pipeline and library users. */
 export { scan, type ScanOptions, type ScanProgress, type InMemoryTarget } from './scan.js';
+export { scanIsolated, type IsolatedScanOptions } from './isolated.js';
 export { loadRules, parseRule, BUILTIN_RULES_DIR, type Rule } from './rules.js';
 export { baselineOf, readBaseline, type BaselineFile } from './suppress.js';
 export { riskScore } from './score.js';

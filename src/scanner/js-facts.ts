@@ -42,6 +42,11 @@ const TOOL_SCHEMA_KEYS = ['inputSchema', 'input_schema', 'parameters', 'paramsSc
 const TOOL_HANDLER_KEYS = ['execute', 'handler', 'run', 'call', 'invoke', 'callback'];
 /** Besides a schema, what makes `{ name, description, … }` a tool definition. */
 const TOOL_EXTRA_KEYS = ['annotations', 'outputSchema', ...TOOL_HANDLER_KEYS];
+/**
+ * Keys of things shaped like tools that are not tools: OpenAPI parameters (`in`), CLI commands,
+ * MCP resources (`uri`, `uriTemplate`, `mimeType`) and prompts (`arguments`).
+ */
+const NOT_TOOL_KEYS = ['in', 'command', 'uri', 'uriTemplate', 'mimeType', 'arguments'];
 /** MCP tool names: 1-128 characters of letters, digits, `_`, `-`, `.` (and `/` or `:` in namespaced names). */
 const TOOL_NAME = /^[A-Za-z0-9_][\w.\-/:]{0,127}$/;
 /** Tool-shaped definitions read per file (bounded work on generated code). */
@@ -372,10 +377,12 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
             return base.concat(...n.arguments.map((a: Node) => staticValue(a, depth + 1)).filter(Array.isArray));
           }
         }
-        return staticSchemaFromZod(zodChain(n));
+        return staticSchemaFromZod(zodChain(n, depth + 1));
       }
       case 'UnaryExpression':
-        return n.operator === '-' && typeof staticValue(n.argument) === 'number' ? -(staticValue(n.argument) as number) : undefined;
+        if (n.operator !== '-') return undefined;
+        const v = staticValue(n.argument, depth + 1);
+        return typeof v === 'number' ? -v : undefined;
       case 'ConditionalExpression': {
         // `readOnly ? readonlyTools : allTools`: a tool list is the union of both branches.
         const a = staticValue(n.consequent, depth + 1);
@@ -387,8 +394,11 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
     }
   }
 
-  /** Flattens `z.string().min(1).describe("x")` into methods with literal first args. */
-  function zodChain(n0: Node): { methods: { name: string; arg?: unknown }[] } {
+  /**
+   * Flattens `z.string().min(1).describe("x")` into methods with literal first args. `depth` is
+   * staticValue's: arguments are read one level deeper, so nested calls in a bundle stay bounded.
+   */
+  function zodChain(n0: Node, depth = 0): { methods: { name: string; arg?: unknown }[] } {
     const methods: { name: string; arg?: unknown }[] = [];
     let n: Node | null | undefined = unwrap(n0);
     let guard = 0;
@@ -396,17 +406,17 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       const c = unwrap(n.callee);
       if (c?.type !== 'MemberExpression' || c.property?.type !== 'Identifier') break;
       const a0 = n.arguments[0];
-      methods.unshift({ name: c.property.name, arg: a0 && a0.type === 'ObjectExpression' ? objectOfSchemas(a0) : staticValue(a0) });
+      methods.unshift({ name: c.property.name, arg: a0 && a0.type === 'ObjectExpression' ? objectOfSchemas(a0, depth + 1) : staticValue(a0, depth + 1) });
       n = unwrap(c.object);
     }
     return { methods };
   }
 
-  function objectOfSchemas(n: Node): Record<string, unknown> {
+  function objectOfSchemas(n: Node, depth = 0): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     for (const p of n.properties) {
       const k = p.type === 'Property' ? staticKey(p) : undefined;
-      if (k !== undefined) o[k] = staticValue(p.value);
+      if (k !== undefined) o[k] = staticValue(p.value, depth + 1);
     }
     return o;
   }
@@ -597,8 +607,11 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       const k = p.type === 'Property' ? staticKey(p) : undefined;
       if (k !== undefined) keys.add(k);
     }
-    if (!keys.has('name') || !keys.has('description') || keys.has('in') || keys.has('command')) return;
-    const schemaKey = schemaKeyOf(keys);
+    if (!keys.has('name') || !keys.has('description') || NOT_TOOL_KEYS.some((k) => keys.has(k))) return;
+    let schemaKey = schemaKeyOf(keys);
+    // An input schema is an object or a schema builder, never a list (`parameters: [...]` documents
+    // a callback or a CLI command).
+    if (schemaKey && unwrap(n.properties.find((p: Node) => p.type === 'Property' && staticKey(p) === schemaKey)?.value)?.type === 'ArrayExpression') schemaKey = undefined;
     // A bare `schema` is too common (form fields, columns) to count without a handler or annotations.
     if ((!schemaKey || schemaKey === 'schema') && !TOOL_EXTRA_KEYS.some((k) => keys.has(k))) return;
     const tool: Partial<RawTool> = {};
@@ -620,8 +633,9 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       if (m.type === 'PropertyDefinition' && m.value) fields.set(k, m.value);
       else if (m.type === 'MethodDefinition' && m.kind === 'method' && m.value) methods.set(k, m.value);
     }
-    if (!fields.has('name') || !fields.has('description')) return;
-    const schemaKey = schemaKeyOf(new Set(fields.keys()));
+    if (!fields.has('name') || !fields.has('description') || NOT_TOOL_KEYS.some((k) => fields.has(k))) return;
+    let schemaKey = schemaKeyOf(new Set(fields.keys()));
+    if (schemaKey && unwrap(fields.get(schemaKey))?.type === 'ArrayExpression') schemaKey = undefined;
     const handlerName = TOOL_HANDLER_KEYS.find((k) => methods.has(k));
     if ((!schemaKey || schemaKey === 'schema') && !handlerName && !fields.has('annotations')) return;
     const name = staticValue(fields.get('name'));

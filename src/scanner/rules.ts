@@ -58,8 +58,10 @@ const textMatcher = z.object({ kind: z.literal('text'), regex: z.array(z.string(
 const markerMatcher = z.object({ kind: z.literal('marker'), type: z.string(), inLoop: z.boolean().optional() }).strict();
 const scriptsMatcher = z.object({ kind: z.literal('package-scripts'), scripts: strList, commandRegex: z.array(z.string()).optional(), ignoreRegex: z.array(z.string()).optional() }).strict();
 const builtinMatcher = z.object({ kind: z.enum(['secretlint', 'tool-poisoning', 'tool-mismatch', 'dependency-lookalike']), capabilities: z.array(z.string()).optional() }).strict();
+/** Bracket nesting beyond src/scanner/nesting.ts NESTING_LIMIT (files the parsers do not read). */
+const nestingMatcher = z.object({ kind: z.literal('nesting-depth') }).strict();
 
-const matcherSchema = z.union([callMatcher, importMatcher, taintMatcher, guardedMatcher, stringMatcher, hexIdentMatcher, textMatcher, markerMatcher, scriptsMatcher, builtinMatcher]);
+const matcherSchema = z.union([callMatcher, importMatcher, taintMatcher, guardedMatcher, stringMatcher, hexIdentMatcher, textMatcher, markerMatcher, scriptsMatcher, builtinMatcher, nestingMatcher]);
 export type Matcher = z.infer<typeof matcherSchema>;
 
 const languages = z.enum(['js', 'python', 'any', 'package-json', 'project']);

@@ -12,6 +12,7 @@ import { loadRules, type Rule } from './rules.js';
 import { runFileMatcher, type Hit } from './engines.js';
 import { makeFileContext, type FileContext } from './file-context.js';
 import { extractJsFacts } from './js-facts.js';
+import { NESTING_LIMIT, nestingBeyond } from './nesting.js';
 import { extractPythonFacts, pythonParser } from './py-facts.js';
 import { findSecrets } from './secrets.js';
 import { dependencyLookalikes } from './dependencies.js';
@@ -96,6 +97,8 @@ interface RunState {
 
 /** Modules whose import marks a package as an MCP server (the SDK, FastMCP, tmcp, mcp-framework and the like). */
 const MCP_MODULE = /modelcontextprotocol|(?:^|[/@_.-])(?:fast|t)?mcp(?:$|[/_.-])|^mcp-framework\b/i;
+/** Why a file that parsed was not analysed (a RangeError from the recursive walk). */
+const TOO_DEEP = 'expressions nested too deeply for the analyser (scanned as text only)';
 /** Tool-shaped definitions added per scan, at most. */
 const MAX_DEFINITION_TOOLS = 2_000;
 
@@ -252,8 +255,18 @@ async function scanFile(st: RunState, file: SourceFile): Promise<void> {
   const lines = new LineIndex(file.text);
   const lang = languageOf(file.path);
   let facts: FileFacts | undefined;
-  if (lang === 'js') facts = extractJsFacts(file.path, file.text, lines);
-  else if (lang === 'python') facts = extractPythonFacts(await pythonParser(), file.text, lines);
+  try {
+    if ((lang === 'js' || lang === 'python') && nestingBeyond(file.text) >= 0) {
+      // Never handed to the parsers (see nesting.ts); the deep-nesting rule reports the file.
+      st.parseErrors.push({ file: file.path, message: `not parsed: brackets nested more than ${NESTING_LIMIT} deep (scanned as text only)` });
+    } else if (lang === 'js') facts = extractJsFacts(file.path, file.text, lines);
+    else if (lang === 'python') facts = extractPythonFacts(await pythonParser(), file.text, lines);
+  } catch (e) {
+    // Expressions nested thousands deep exhaust the stack of the recursive walk: the file is
+    // scanned as text only and reported, and one hostile file cannot stop the scan.
+    if (!(e instanceof RangeError)) throw e;
+    st.parseErrors.push({ file: file.path, message: `not analysed: ${TOO_DEEP}` });
+  }
   if (facts?.parseError) st.parseErrors.push({ file: file.path, message: facts.parseError.slice(0, 200) });
   try {
     await runFileRules(st, file, lines, lang, facts);
@@ -371,7 +384,7 @@ async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise
   };
   for (const path of st.crossFileCandidates.slice(0, CROSS_FILE.candidates)) {
     if (!(await load(path))) continue;
-    let facts: FileFacts;
+    let facts: FileFacts | undefined;
     for (let round = 0; ; round++) {
       const missing = new Set<string>();
       // Each file's exports are extracted once per round; `null` marks one in progress, and an
@@ -402,13 +415,21 @@ async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise
             evaluating.delete(key);
           }
         };
-      facts = extractJsFacts(path, texts.get(path)!, undefined, { importedValue: valueFrom(path, 0) });
+      try {
+        facts = extractJsFacts(path, texts.get(path)!, undefined, { importedValue: valueFrom(path, 0) });
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        st.parseErrors.push({ file: path, message: `cross-file tools not read: ${TOO_DEEP}` });
+        facts = undefined;
+        break;
+      }
       // The last reading comes after the last load: a file loaded and not read again is wasted.
       if (round > CROSS_FILE.depth) break;
       let loaded = false;
       for (const m of missing) if (await load(m)) loaded = true;
       if (!loaded) break;
     }
+    if (!facts) continue;
     const known = new Set(st.tools.filter((t) => t.file === path).map((t) => `${t.via}\0${t.name}`));
     addFileTools(st, path, st.lineIndexes.get(path) ?? new LineIndex(texts.get(path)!), facts, known);
   }

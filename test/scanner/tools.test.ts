@@ -228,9 +228,13 @@ export class SearchTool {
     { name: 'search_notes', description: 'A second definition of a name already found.', inputSchema: {} },
   ];
 }
-// Neither is a tool: an OpenAPI parameter and a form field have a name and a description too.
+// None is a tool, though each has a name and a description: an OpenAPI parameter, a form field,
+// an MCP resource and prompt, and a component callback documented with a parameter list.
 export const PARAM = { name: 'id', in: 'path', description: 'The note id.', schema: { type: 'string' } };
 export const FIELD = { name: 'title', description: 'The title field.', schema: { maxLength: 80 } };
+export const RESOURCE = { name: 'notes_index', uri: 'notes://index', mimeType: 'text/plain', description: 'All notes.', handler: async () => '' };
+export const PROMPT = { name: 'summarise', description: 'Summarise a note.', arguments: [{ name: 'id' }], handler: async () => [] };
+export const CALLBACK = { name: 'onSelect', description: 'Fired when a note is selected.', parameters: [{ name: 'event', type: 'Event' }] };
 `,
         },
       ],
@@ -250,5 +254,22 @@ export const FIELD = { name: 'title', description: 'The title field.', schema: {
     expect((await scan({ files })).tools).toEqual([]);
     const withSdk = await scan({ files: [...files, { path: 'lib/server.ts', text: `import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\n` }] });
     expect(withSdk.tools.map((t) => [t.name, t.via])).toEqual([['get_weather', 'definition']]);
+  });
+
+  it('a file nested too deeply to parse is scanned as text and reported, and the scan goes on', async () => {
+    const deep = `const x = ${'f('.repeat(20_000)}1${')'.repeat(20_000)};\nconst key = 'AKIA' + 'IOSFODNN7EXAMPLE';\n\u202e// reversed\n`;
+    const r = await scan({
+      files: [
+        { path: 'deep.js', text: deep },
+        { path: 'server.js', text: `import { execSync } from 'node:child_process';\nserver.tool('run', 'Run a command.', {}, async (a) => execSync(a.cmd));\n` },
+      ],
+    });
+    // Never handed to the parser (oxc-parser segfaults at a few thousand levels): reported instead.
+    expect(r.files.parseErrors).toEqual([{ file: 'deep.js', message: expect.stringContaining('nested more than 1000 deep') }]);
+    expect(r.findings.some((f) => f.file === 'deep.js' && f.ruleId === 'deep-nesting' && f.severity === 'high')).toBe(true);
+    expect(r.tools.map((t) => t.name)).toEqual(['run']);
+    expect(r.findings.some((f) => f.file === 'server.js' && f.ruleId === 'process-spawn')).toBe(true);
+    // Text-level rules still read the file the walk could not.
+    expect(r.findings.some((f) => f.file === 'deep.js' && f.ruleId === 'trojan-source-bidi')).toBe(true);
   });
 });

@@ -84,9 +84,11 @@ export class ScanStep {
   static async load(): Promise<ScanStep> {
     try {
       // Loaded lazily (it is heavy); a build without it still publishes, with the step recorded as not run.
-      const mod = (await import('../../scanner/index.js')) as { scan?: unknown };
-      if (typeof mod.scan !== 'function') return new ScanStep(undefined, 'src/scanner does not export scan');
-      return new ScanStep(mod.scan as ScanFn, undefined);
+      // scanIsolated runs the scan in a child process: an artifact built to crash the parser
+      // (oxc-parser segfaults on very deep nesting) fails its scan instead of killing the market.
+      const mod = (await import('../../scanner/index.js')) as { scanIsolated?: unknown };
+      if (typeof mod.scanIsolated !== 'function') return new ScanStep(undefined, 'src/scanner does not export scanIsolated');
+      return new ScanStep(mod.scanIsolated as ScanFn, undefined);
     } catch (err) {
       return new ScanStep(undefined, `scanner not installed (${String((err as Error)?.message ?? err).slice(0, 120)})`);
     }
