@@ -141,10 +141,22 @@ if (realVerdicts.length) {
   for (const v of realVerdicts.filter((x) => x.half === 'holdout')) for (const f of v.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   if (byRule.size) console.log(`  holdout findings per rule: ${[...byRule].map(([id, n]) => `${id} ${n}`).join(', ')}`);
 }
+// Third pass (see real-server-tools.README.md): tools the extractor reached later, kept apart and
+// not trained on, so both halves of its packages measure the checks as unseen real tools.
+const pass3File = join(here, '..', 'test', 'fixtures', 'scanner', 'real-server-tools-pass3.jsonl');
+const pass3Verdicts = existsSync(pass3File) ? readRows(pass3File).map((row) => ({ row, half: realToolHalf(row), findings: seriousFindings(toolFromRealRow(row)) })) : [];
+if (pass3Verdicts.length) {
+  const flagged = pass3Verdicts.filter((v) => v.findings.length);
+  console.log(`pass 3   ${String(flagged.length).padStart(3)} of ${String(pass3Verdicts.length).padStart(4)} tools flagged (${((100 * flagged.length) / pass3Verdicts.length).toFixed(1)}%; not trained on; ${new Set(pass3Verdicts.map((v) => v.row.package)).size} packages)`);
+  const byRule = new Map();
+  for (const v of pass3Verdicts) for (const f of v.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  console.log(`  pass 3 findings per rule: ${[...byRule].map(([id, n]) => `${id} ${n}`).join(', ')}`);
+}
 
 if (args.show) {
   if (args.show === 'real') {
     for (const v of realVerdicts) if (v.findings.length) console.log(`  [${v.half}] ${v.row.package} ${v.row.name}: ${v.findings.map((f) => f.ruleId).join(',')}: ${JSON.stringify(v.row.description).slice(0, 140)}`);
+    for (const v of pass3Verdicts) if (v.findings.length) console.log(`  [pass 3] ${v.row.package} ${v.row.name}: ${v.findings.map((f) => f.ruleId).join(',')}: ${JSON.stringify(v.row.description).slice(0, 140)}`);
   }
   const pick = args.show === 'real' ? [] : args.show === 'fresh' ? freshVerdicts : verdicts.filter((v) => args.show === 'all' || v.half === args.show);
   console.log(`\nmisses (${args.show}):`);
