@@ -1,5 +1,5 @@
 // Copies non-TypeScript assets that the runtime reads (rule YAML, schemas) next to the build.
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,5 +16,7 @@ for (const [from, to] of assets) {
   const src = join(root, from);
   if (!existsSync(src)) continue;
   mkdirSync(dirname(join(root, to)), { recursive: true });
+  // A fresh copy: a rule renamed or removed in src must not live on in dist and still be loaded.
+  rmSync(join(root, to), { recursive: true, force: true });
   cpSync(src, join(root, to), { recursive: true, filter: (p) => !p.endsWith('.ts') });
 }

@@ -239,7 +239,13 @@ Example:
         const { auditMachine } = await import('../installer/audit.js');
         const { scanIsolated, severityRank } = await import('../scanner/index.js');
         const scanFolder = async (dir: string) => {
-          const r = await scanIsolated(dir);
+          let r;
+          try {
+            r = await scanIsolated(dir);
+          } catch (e) {
+            // One server that cannot be scanned must not cost the audit of the others.
+            return [{ severity: 'critical' as const, message: `scan failed: ${(e as Error).message}` }];
+          }
           return r.findings
             .filter((f) => severityRank(f.severity) >= severityRank('high'))
             .map((f) => ({ severity: f.severity, message: `${f.ruleId} ${f.file}:${f.line}: ${f.message}` }));

@@ -3,7 +3,6 @@
  * (callee sets, regexes, sources and sinks); engines say HOW over a file's facts or text.
  */
 import type { ExprSummary, FileFacts } from './types.js';
-import { NESTING_LIMIT, nestingBeyond } from './nesting.js';
 import type { FileContext } from './file-context.js';
 import type { Matcher } from './rules.js';
 import { compilePatterns, compileRegexList, type PatternSet } from './catalog.js';
@@ -335,10 +334,6 @@ export function runFileMatcher(m: Matcher, ctx: FileContext): Hit[] {
       return matchText(m, ctx);
     case 'package-scripts':
       return matchScripts(m, ctx);
-    case 'nesting-depth': {
-      const at = nestingBeyond(ctx.file.text);
-      return at < 0 ? [] : [{ start: at, ...ctx.lines.position(at), detail: `brackets nested more than ${NESTING_LIMIT} deep` }];
-    }
     default:
       break;
   }

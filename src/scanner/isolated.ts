@@ -5,12 +5,19 @@ import { WardenError, type WardenErrorCode } from '../core/errors.js';
 import type { InMemoryTarget, ScanOptions, ScanProgress } from './scan.js';
 import type { ScanReport } from './types.js';
 
-export interface IsolatedScanOptions extends ScanOptions {
-  /** Wall-clock limit; the child is killed when it is reached (default 10 minutes). */
+export interface IsolatedScanOptions extends Omit<ScanOptions, 'onParse'> {
+  /** Wall-clock limit of the whole scan, retries included; none by default. */
   timeoutMs?: number;
-  /** Heap limit of the child (default 4096 MB). */
+  /** Heap limit of the child in MB; by default Node's (or NODE_OPTIONS'). */
   maxOldSpaceMb?: number;
 }
+
+/** What the child writes to stderr before it parses a file (scan-worker.ts). */
+export const PARSE_MARKER = '\u0000warden-parse:';
+/** How many files that crash the parser one scan skips before it gives up. */
+const MAX_CRASHED_FILES = 5;
+
+type Reply = { type: 'progress'; progress: ScanProgress } | { type: 'report'; report: ScanReport } | { type: 'error'; error: { code: string; message: string; where?: string; details?: Record<string, unknown> } };
 
 /**
  * The built worker beside this module; from the TypeScript sources (the test runner) the one in
@@ -20,50 +27,91 @@ function workerPath(): string {
   const sibling = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
   if (existsSync(sibling)) return sibling;
   const built = fileURLToPath(new URL('../../dist/scanner/scan-worker.js', import.meta.url));
-  return existsSync(built) ? built : sibling;
+  if (existsSync(built)) return built;
+  throw new WardenError('WARDEN_E_INTERNAL', `The scanner worker is missing (${sibling}): run \`npm run build\`.`);
 }
 
-type Reply = { type: 'progress'; progress: ScanProgress } | { type: 'report'; report: ScanReport } | { type: 'error'; error: { code: string; message: string; where?: string } };
-
 /**
- * Runs scan() in a child process. The scanner reads hostile code: a file built to crash the native
- * parser (oxc-parser segfaults on expressions nested tens of thousands deep, oxc#24375) or to
- * exhaust memory kills only the child, and the caller gets WARDEN_E_SCAN_CRASHED instead of
- * dying with it. The market's publish pipeline and the CLI scan through here.
+ * Runs scan() in a child process. The scanner reads hostile code, and oxc-parser dies with a
+ * segmentation fault (no JavaScript exception: oxc#24375) on expressions nested a few thousand deep
+ * in shapes a cheap pre-check cannot see (`a=a=…`, `typeof typeof …`). Such a crash ends only the
+ * child; the file it was parsing is then skipped and reported as unanalysed-code, and the scan runs
+ * again (at most MAX_CRASHED_FILES times), so one hostile file can neither stop the scan nor hide.
+ * The market's publish pipeline, `warden scan` and `warden audit --scan` scan through here.
  */
-export function scanIsolated(target: string | InMemoryTarget, options: IsolatedScanOptions = {}): Promise<ScanReport> {
-  const { onProgress, timeoutMs = 10 * 60_000, maxOldSpaceMb = 4096, ...rest } = options;
+export async function scanIsolated(target: string | InMemoryTarget, options: IsolatedScanOptions = {}): Promise<ScanReport> {
+  const { timeoutMs, ...rest } = options;
   const label = typeof target === 'string' ? target : (target.label ?? 'in-memory files');
+  const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+  const unanalysed = [...(options.unanalysed ?? [])];
+  for (;;) {
+    const attempt = await runChild(target, { ...rest, unanalysed }, label, deadline, timeoutMs);
+    if ('report' in attempt) return attempt.report;
+    const crashed = attempt.parsing;
+    if (crashed === undefined || unanalysed.includes(crashed) || unanalysed.length >= MAX_CRASHED_FILES) throw attempt.error;
+    unanalysed.push(crashed);
+  }
+}
+
+function runChild(
+  target: string | InMemoryTarget,
+  options: Omit<IsolatedScanOptions, 'timeoutMs'>,
+  label: string,
+  deadline: number | undefined,
+  timeoutMs: number | undefined,
+): Promise<{ report: ScanReport } | { error: WardenError; parsing: string | undefined }> {
+  const { onProgress, maxOldSpaceMb, ...rest } = options;
+  const worker = workerPath();
   return new Promise((resolve, reject) => {
-    const child = fork(workerPath(), [], { serialization: 'advanced', execArgv: [`--max-old-space-size=${maxOldSpaceMb}`], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const child = fork(worker, [], { serialization: 'advanced', execArgv: maxOldSpaceMb ? [`--max-old-space-size=${maxOldSpaceMb}`] : [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let settled = false;
+    let stderr = '';
+    let parsing: string | undefined;
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       fn();
     };
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      settle(() => reject(new WardenError('WARDEN_E_SCAN_TIMEOUT', `The scan of ${label} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`, { where: label })));
-    }, timeoutMs);
+    const timer =
+      deadline === undefined
+        ? undefined
+        : setTimeout(() => {
+            child.kill('SIGKILL');
+            settle(() => reject(new WardenError('WARDEN_E_SCAN_TIMEOUT', `The scan of ${label} took longer than ${Math.round((timeoutMs ?? 0) / 1000)} s and was stopped.`, { where: label })));
+          }, Math.max(0, deadline - Date.now()));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-64 * 1024);
+      const at = stderr.lastIndexOf(PARSE_MARKER);
+      if (at >= 0) {
+        const end = stderr.indexOf('\n', at);
+        if (end > at) parsing = stderr.slice(at + PARSE_MARKER.length, end);
+      }
+    });
     child.on('message', (msg: Reply) => {
-      if (msg.type === 'progress') onProgress?.(msg.progress);
-      else if (msg.type === 'report') settle(() => resolve(msg.report));
-      else settle(() => reject(new WardenError(msg.error.code as WardenErrorCode, msg.error.message, msg.error.where === undefined ? {} : { where: msg.error.where })));
+      if (msg.type === 'progress') {
+        if (settled) return;
+        try {
+          onProgress?.(msg.progress);
+        } catch {
+          /* a failing progress callback must not end the scan */
+        }
+      } else if (msg.type === 'report') settle(() => resolve({ report: msg.report }));
+      else settle(() => reject(new WardenError(msg.error.code as WardenErrorCode, msg.error.message, { ...(msg.error.where === undefined ? {} : { where: msg.error.where }), ...(msg.error.details ? { details: msg.error.details } : {}) })));
     });
     child.on('error', (err) => settle(() => reject(new WardenError('WARDEN_E_SCAN_CRASHED', `The scanner process could not run: ${err.message}`, { where: label, cause: err }))));
-    // 'close' comes after the IPC channel is drained: a report sent just before exiting is already in.
+    // 'close' comes after the IPC channel and stderr are drained: a report sent just before
+    // exiting, and the last file marker, are already in.
     child.on('close', (code, signal) => {
-      settle(() =>
-        reject(
-          new WardenError(
-            'WARDEN_E_SCAN_CRASHED',
-            `The scanner process died (${signal ?? `exit code ${code}`}) while analysing ${label}: a file in it may be built to crash parsers. Nothing was reported; treat the package as unreviewed.`,
-            { where: label, details: { signal, code } },
-          ),
-        ),
+      const last = stderr.split('\n').filter((l) => l && !l.startsWith(PARSE_MARKER)).slice(-3).join(' | ').slice(0, 300);
+      const where = parsing ? `${label}: ${parsing}` : label;
+      const error = new WardenError(
+        'WARDEN_E_SCAN_CRASHED',
+        `The scanner process died (${signal ?? `exit code ${code}`}) while analysing ${where}${last ? ` (${last})` : ''}. Nothing was reported for it; treat the package as unreviewed.`,
+        { where, details: { signal, code, ...(parsing ? { file: parsing } : {}) } },
       );
+      settle(() => resolve({ error, parsing }));
     });
     child.send({ target, options: rest, progress: onProgress !== undefined });
   });

@@ -49,8 +49,11 @@ const TOOL_EXTRA_KEYS = ['annotations', 'outputSchema', ...TOOL_HANDLER_KEYS];
 const NOT_TOOL_KEYS = ['in', 'command', 'uri', 'uriTemplate', 'mimeType', 'arguments'];
 /** MCP tool names: 1-128 characters of letters, digits, `_`, `-`, `.` (and `/` or `:` in namespaced names). */
 const TOOL_NAME = /^[A-Za-z0-9_][\w.\-/:]{0,127}$/;
-/** Tool-shaped definitions read per file (bounded work on generated code). */
+/** Tool-shaped definitions read per file, and objects looked at as candidates (bounded work on generated code). */
 const MAX_TOOL_DEFINITIONS = 300;
+const MAX_DEFINITION_CANDIDATES = 2_000;
+/** Nodes staticValue may visit per file: static values are small; generated code is not. */
+const STATIC_VALUE_BUDGET = 500_000;
 const WRAPPERS = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'TSTypeAssertion', 'AwaitExpression', 'ChainExpression']);
 
 export function langOf(path: string): 'js' | 'jsx' | 'ts' | 'tsx' {
@@ -118,6 +121,8 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   /** Relative imports a tool registration or tool list read (`module\0name`). */
   const importedToolRefs = new Set<string>();
   let toolSites = 0;
+  /** Nodes staticValue may visit in this file (STATIC_VALUE_BUDGET). */
+  let valueBudget = STATIC_VALUE_BUDGET;
 
   const pos = (o: number) => lines.position(o);
   const loc = (n: { start: number; end: number }): Loc => {
@@ -319,7 +324,9 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   /** A literal value when the node is static JSON-like data (tool definitions), else undefined. */
   function staticValue(n0: Node | null | undefined, depth = 0): unknown {
     const n = unwrap(n0);
-    if (!n || depth > 20) return undefined;
+    // Constants are re-expanded where they are used: the budget bounds a file of constants that
+    // reference each other tenfold at every level.
+    if (!n || depth > 20 || valueBudget-- <= 0) return undefined;
     switch (n.type) {
       case 'Literal':
         return n.value;
@@ -600,6 +607,15 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
     if (typeof tool.description !== 'string' || tool.description.trim().length === 0) return;
     definitions.push({ ...(tool as RawTool), loc: l, via });
   };
+  let definitionCandidates = 0;
+  /** The cheap part first: a tool name and a description, before any schema is read. */
+  const namedAndDescribed = (nameNode: Node | undefined, descriptionNode: Node | undefined): boolean => {
+    if (definitions.length >= MAX_TOOL_DEFINITIONS || definitionCandidates++ >= MAX_DEFINITION_CANDIDATES) return false;
+    const name = staticValue(nameNode);
+    const description = staticValue(descriptionNode);
+    return typeof name === 'string' && TOOL_NAME.test(name) && typeof description === 'string' && description.trim().length > 0;
+  };
+  const propertyValue = (n: Node, key: string): Node | undefined => n.properties.find((p: Node) => p.type === 'Property' && staticKey(p) === key)?.value;
 
   function definitionFromObject(n: Node): void {
     const keys = new Set<string>();
@@ -611,9 +627,10 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
     let schemaKey = schemaKeyOf(keys);
     // An input schema is an object or a schema builder, never a list (`parameters: [...]` documents
     // a callback or a CLI command).
-    if (schemaKey && unwrap(n.properties.find((p: Node) => p.type === 'Property' && staticKey(p) === schemaKey)?.value)?.type === 'ArrayExpression') schemaKey = undefined;
+    if (schemaKey && unwrap(propertyValue(n, schemaKey))?.type === 'ArrayExpression') schemaKey = undefined;
     // A bare `schema` is too common (form fields, columns) to count without a handler or annotations.
     if ((!schemaKey || schemaKey === 'schema') && !TOOL_EXTRA_KEYS.some((k) => keys.has(k))) return;
+    if (!namedAndDescribed(propertyValue(n, 'name'), propertyValue(n, 'description'))) return;
     const tool: Partial<RawTool> = {};
     readToolObject(n, tool, schemaKey ?? 'inputSchema');
     if (!tool.handler) {
@@ -638,6 +655,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
     if (schemaKey && unwrap(fields.get(schemaKey))?.type === 'ArrayExpression') schemaKey = undefined;
     const handlerName = TOOL_HANDLER_KEYS.find((k) => methods.has(k));
     if ((!schemaKey || schemaKey === 'schema') && !handlerName && !fields.has('annotations')) return;
+    if (!namedAndDescribed(fields.get('name'), fields.get('description'))) return;
     const name = staticValue(fields.get('name'));
     const description = staticValue(fields.get('description'));
     const tool: Partial<RawTool> = {

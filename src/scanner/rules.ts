@@ -57,11 +57,10 @@ const hexIdentMatcher = z.object({ kind: z.literal('hex-identifiers'), minCount:
 const textMatcher = z.object({ kind: z.literal('text'), regex: z.array(z.string()).min(1), files: z.array(z.string()).optional(), notFiles: z.array(z.string()).optional(), maxPerFile: z.number().int().min(1).max(100).optional(), caseSensitive: z.boolean().optional() }).strict();
 const markerMatcher = z.object({ kind: z.literal('marker'), type: z.string(), inLoop: z.boolean().optional() }).strict();
 const scriptsMatcher = z.object({ kind: z.literal('package-scripts'), scripts: strList, commandRegex: z.array(z.string()).optional(), ignoreRegex: z.array(z.string()).optional() }).strict();
-const builtinMatcher = z.object({ kind: z.enum(['secretlint', 'tool-poisoning', 'tool-mismatch', 'dependency-lookalike']), capabilities: z.array(z.string()).optional() }).strict();
-/** Bracket nesting beyond src/scanner/nesting.ts NESTING_LIMIT (files the parsers do not read). */
-const nestingMatcher = z.object({ kind: z.literal('nesting-depth') }).strict();
+/** `unanalysed`: files the scanner could not analyse (scan.ts reports them itself, see UNANALYSED_RULE). */
+const builtinMatcher = z.object({ kind: z.enum(['secretlint', 'tool-poisoning', 'tool-mismatch', 'dependency-lookalike', 'unanalysed']), capabilities: z.array(z.string()).optional() }).strict();
 
-const matcherSchema = z.union([callMatcher, importMatcher, taintMatcher, guardedMatcher, stringMatcher, hexIdentMatcher, textMatcher, markerMatcher, scriptsMatcher, builtinMatcher, nestingMatcher]);
+const matcherSchema = z.union([callMatcher, importMatcher, taintMatcher, guardedMatcher, stringMatcher, hexIdentMatcher, textMatcher, markerMatcher, scriptsMatcher, builtinMatcher]);
 export type Matcher = z.infer<typeof matcherSchema>;
 
 const languages = z.enum(['js', 'python', 'any', 'package-json', 'project']);

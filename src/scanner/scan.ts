@@ -43,6 +43,13 @@ export interface ScanOptions {
   onProgress?: (p: ScanProgress) => void;
   /** Overrides the npm binary for `npm:` targets. */
   npmCommand?: string;
+  /**
+   * Files (target-relative paths) known to crash the parser: they are not parsed and are reported
+   * as unanalysed-code. scanIsolated passes the file a crashed child was parsing.
+   */
+  unanalysed?: string[];
+  /** Called synchronously just before a file is handed to a parser (scanIsolated's crash marker). */
+  onParse?: (path: string) => void;
 }
 
 export interface InMemoryTarget {
@@ -93,17 +100,21 @@ interface RunState {
   definitionTools: { tool: ExtractedTool; reach: CodeReach; lines: LineIndex }[];
   /** Whether any file registers tools or imports an MCP library. */
   usesMcp: boolean;
+  /** Files not to parse (ScanOptions.unanalysed), and files already reported as unanalysed. */
+  crashedBefore: Set<string>;
+  unanalysedFiles: Set<string>;
+  onParse: ((path: string) => void) | undefined;
 }
 
 /** Modules whose import marks a package as an MCP server (the SDK, FastMCP, tmcp, mcp-framework and the like). */
 const MCP_MODULE = /modelcontextprotocol|(?:^|[/@_.-])(?:fast|t)?mcp(?:$|[/_.-])|^mcp-framework\b/i;
-/** Why a file that parsed was not analysed (a RangeError from the recursive walk). */
-const TOO_DEEP = 'expressions nested too deeply for the analyser (scanned as text only)';
+/** The rule scan.ts reports itself for files it could not analyse (src/scanner/rules/unanalysed-code.yaml). */
+const UNANALYSED_RULE = 'unanalysed-code';
 /** Tool-shaped definitions added per scan, at most. */
 const MAX_DEFINITION_TOOLS = 2_000;
 
-function addFinding(st: RunState, lines: LineIndex, path: string, f: Omit<Finding, 'fingerprint' | 'snippet' | 'file'>): void {
-  const reason = inlineSuppression(lines, f.line, f.ruleId);
+function addFinding(st: RunState, lines: LineIndex, path: string, f: Omit<Finding, 'fingerprint' | 'snippet' | 'file'>, suppressible = true): void {
+  const reason = suppressible ? inlineSuppression(lines, f.line, f.ruleId) : undefined;
   if (reason !== undefined) {
     st.suppressed.push({ ruleId: f.ruleId, file: path, line: f.line, reason });
     return;
@@ -254,25 +265,47 @@ function resolveToolCapabilities(st: RunState): void {
 async function scanFile(st: RunState, file: SourceFile): Promise<void> {
   const lines = new LineIndex(file.text);
   const lang = languageOf(file.path);
-  let facts: FileFacts | undefined;
-  try {
-    if ((lang === 'js' || lang === 'python') && nestingBeyond(file.text) >= 0) {
-      // Never handed to the parsers (see nesting.ts); the deep-nesting rule reports the file.
-      st.parseErrors.push({ file: file.path, message: `not parsed: brackets nested more than ${NESTING_LIMIT} deep (scanned as text only)` });
-    } else if (lang === 'js') facts = extractJsFacts(file.path, file.text, lines);
-    else if (lang === 'python') facts = extractPythonFacts(await pythonParser(), file.text, lines);
-  } catch (e) {
-    // Expressions nested thousands deep exhaust the stack of the recursive walk: the file is
-    // scanned as text only and reported, and one hostile file cannot stop the scan.
-    if (!(e instanceof RangeError)) throw e;
-    st.parseErrors.push({ file: file.path, message: `not analysed: ${TOO_DEEP}` });
-  }
+  const facts = lang === 'js' || lang === 'python' ? await analysableFacts(st, file.path, file.text, lines, lang) : undefined;
   if (facts?.parseError) st.parseErrors.push({ file: file.path, message: facts.parseError.slice(0, 200) });
   try {
     await runFileRules(st, file, lines, lang, facts);
   } finally {
     facts?.dispose?.();
   }
+}
+
+/**
+ * A file's facts, unless the file cannot be analysed safely: brackets nested beyond
+ * NESTING_LIMIT (never handed to the parser, see nesting.ts), expressions deep enough to exhaust
+ * the walk's stack (RangeError), or a file that crashed the parser in an earlier attempt
+ * (ScanOptions.unanalysed). Such a file is scanned as text only and reported as unanalysed-code.
+ */
+async function analysableFacts(st: RunState, path: string, text: string, lines: LineIndex, lang: 'js' | 'python'): Promise<FileFacts | undefined> {
+  if (st.unanalysedFiles.has(path)) return undefined;
+  if (st.crashedBefore.has(path)) return reportUnanalysed(st, path, lines, 0, 'it crashed the parser in an earlier attempt');
+  const deep = nestingBeyond(text);
+  if (deep >= 0) return reportUnanalysed(st, path, lines, deep, `brackets nested more than ${NESTING_LIMIT} deep`);
+  st.onParse?.(path);
+  try {
+    return lang === 'js' ? extractJsFacts(path, text, lines) : extractPythonFacts(await pythonParser(), text, lines);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return reportUnanalysed(st, path, lines, 0, 'expressions nested too deeply for the analyser');
+  }
+}
+
+/**
+ * Reports a file whose code was not analysed. The finding is added by the scanner itself: it
+ * cannot be disabled or suppressed inline, because a file nobody analysed must never look clean.
+ */
+function reportUnanalysed(st: RunState, path: string, lines: LineIndex, offset: number, reason: string): undefined {
+  if (st.unanalysedFiles.has(path)) return undefined;
+  st.unanalysedFiles.add(path);
+  st.parseErrors.push({ file: path, message: `not analysed: ${reason} (scanned as text only)` });
+  const rule = loadRules().find((r) => r.id === UNANALYSED_RULE);
+  if (!rule) return undefined;
+  addFinding(st, lines, path, ruleFinding(rule, { start: offset, ...lines.position(offset), detail: reason }), false);
+  return undefined;
 }
 
 async function runFileRules(st: RunState, file: SourceFile, lines: LineIndex, lang: ReturnType<typeof languageOf>, facts: FileFacts | undefined): Promise<void> {
@@ -378,8 +411,11 @@ async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise
   const load = async (path: string): Promise<boolean> => {
     if (texts.has(path)) return true;
     const f = byPath.get(path);
-    if (!f?.read || f.size > CROSS_FILE.bytes || texts.size >= CROSS_FILE.files || languageOf(path) !== 'js') return false;
-    texts.set(path, (await f.read()).toString('utf8'));
+    if (!f?.read || f.size > CROSS_FILE.bytes || texts.size >= CROSS_FILE.files || languageOf(path) !== 'js' || st.unanalysedFiles.has(path)) return false;
+    const text = (await f.read()).toString('utf8');
+    // Files the first reading did not parse (too deep, or crashed the parser before) stay unparsed.
+    if (st.crashedBefore.has(path) || nestingBeyond(text) >= 0) return false;
+    texts.set(path, text);
     return true;
   };
   for (const path of st.crossFileCandidates.slice(0, CROSS_FILE.candidates)) {
@@ -404,7 +440,13 @@ async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise
           }
           if (!exportsOf.has(target)) {
             exportsOf.set(target, null);
-            exportsOf.set(target, extractJsFacts(target, texts.get(target)!, undefined, { importedValue: valueFrom(target, depth + 1) }));
+            st.onParse?.(target);
+            try {
+              exportsOf.set(target, extractJsFacts(target, texts.get(target)!, undefined, { importedValue: valueFrom(target, depth + 1) }));
+            } catch (e) {
+              if (!(e instanceof RangeError)) throw e;
+              return undefined; // too deep to evaluate: the value stays unknown
+            }
           }
           const key = `${target}\0${name}`;
           if (evaluating.has(key)) return undefined;
@@ -415,12 +457,12 @@ async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise
             evaluating.delete(key);
           }
         };
+      st.onParse?.(path);
       try {
         facts = extractJsFacts(path, texts.get(path)!, undefined, { importedValue: valueFrom(path, 0) });
       } catch (e) {
         if (!(e instanceof RangeError)) throw e;
-        st.parseErrors.push({ file: path, message: `cross-file tools not read: ${TOO_DEEP}` });
-        facts = undefined;
+        facts = undefined; // the first reading's tools stand
         break;
       }
       // The last reading comes after the last load: a file loaded and not read again is wasted.
@@ -500,6 +542,9 @@ export async function scan(target: string | InMemoryTarget, options: ScanOptions
     pendingTools: [],
     definitionTools: [],
     usesMcp: false,
+    crashedBefore: new Set(options.unanalysed ?? []),
+    unanalysedFiles: new Set(),
+    onParse: options.onParse,
     fileFunctions: new Map(),
     crossFileCandidates: [],
   };

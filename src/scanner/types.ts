@@ -192,7 +192,7 @@ export interface FileFacts {
    * package uses MCP and no registration already named the tool (JS only).
    */
   toolDefinitions?: RawTool[];
-  /** Whether the file calls a tool registration API (`server.tool`, `registerTool`, `addTool`, ListTools). */
+  /** Whether the file calls a tool registration API: `.tool(`, `registerTool`, `addTool` or any `setRequestHandler`. */
   registersTools?: boolean;
   /** Relative imports (`module\0name`) that this file's tool registrations read (JS only). */
   importedToolRefs?: string[];

@@ -1,6 +1,6 @@
 // scanIsolated: the scanner in a child process, so that a package built to crash the native parser
-// (oxc-parser segfaults on expressions nested tens of thousands deep, with no JS exception) ends
-// its own scan, not the market or the CLI that asked for it.
+// (oxc-parser segfaults on expressions nested tens of thousands deep, with no JS exception) costs
+// only the file that crashed it (reported as unanalysed code), not the market or the CLI.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,30 +34,36 @@ describe('scanIsolated', () => {
     expect(progress).toEqual([1]);
   });
 
-  it('a parser bomb kills only the child: WARDEN_E_SCAN_CRASHED, and this process goes on', async () => {
-    await expect(scanIsolated({ files: [{ path: 'bomb.js', text: BOMB }, { path: 'server.js', text: SERVER }], label: 'bomb' })).rejects.toMatchObject({
-      code: 'WARDEN_E_SCAN_CRASHED',
-      where: 'bomb',
-    });
+  it('a parser bomb kills only the child; the file it was parsing is skipped and reported, and the rest is scanned', async () => {
+    const r = await scanIsolated({ files: [{ path: 'bomb.js', text: BOMB }, { path: 'server.js', text: SERVER }], label: 'bomb' });
+    expect(r.files.parseErrors).toEqual([{ file: 'bomb.js', message: expect.stringContaining('crashed the parser') }]);
+    expect(r.findings.filter((f) => f.file === 'bomb.js').map((f) => [f.ruleId, f.severity])).toEqual([['unanalysed-code', 'critical']]);
+    expect(r.findings.some((f) => f.file === 'server.js' && f.ruleId === 'process-spawn')).toBe(true);
+    expect(r.tools.map((t) => t.name)).toEqual(['run']);
     // Errors of the scan itself come back with their own code.
     await expect(scanIsolated({ files: [] }, { disable: ['mcp-tool-no-such-check'] })).rejects.toMatchObject({ code: 'WARDEN_E_SCAN_RULE_UNKNOWN' });
   });
 
-  it('the market records a crashed scan as failed and keeps serving; a clean artifact still scans', async () => {
+  it('a package of parser bombs ends with WARDEN_E_SCAN_CRASHED after a bounded number of attempts', async () => {
+    const files = Array.from({ length: 6 }, (_, i) => ({ path: `bomb${i}.js`, text: BOMB }));
+    await expect(scanIsolated({ files, label: 'bombs' })).rejects.toMatchObject({ code: 'WARDEN_E_SCAN_CRASHED', where: 'bombs: bomb5.js' });
+  });
+
+  it('the market scans an artifact with a parser bomb to the end (rating F) and a clean one as usual', async () => {
     const step = await ScanStep.load();
     const bad = await step.run(await tgz({ 'package.json': '{"name":"x","version":"1.0.0"}', 'bomb.js': BOMB }), 'x@1.0.0');
-    expect(bad).toMatchObject({ status: 'failed' });
-    expect(bad.status === 'failed' && bad.reason).toMatch(/WARDEN_E_SCAN_CRASHED|died/);
+    expect(bad.status).toBe('ran');
+    expect(bad.status === 'ran' && [bad.report.rating, bad.report.topFindings[0]?.ruleId]).toEqual(['F', 'unanalysed-code']);
     const good = await step.run(await tgz({ 'package.json': '{"name":"y","version":"1.0.0"}', 'server.js': SERVER }), 'y@1.0.0');
     expect(good.status).toBe('ran');
     expect(good.status === 'ran' && good.report.capabilities).toContain('spawnsProcesses');
   });
 
-  it('warden scan exits 2 with the code and a plain message, not a segmentation fault', () => {
+  it('warden scan reports the bomb as unanalysed code and fails the scan, instead of a segmentation fault', () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-iso-cli-'));
     writeFileSync(join(dir, 'bomb.js'), BOMB);
     const r = warden(['scan', dir]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('WARDEN_E_SCAN_CRASHED');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('unanalysed-code');
   });
 });

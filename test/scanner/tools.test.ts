@@ -265,11 +265,21 @@ export const CALLBACK = { name: 'onSelect', description: 'Fired when a note is s
       ],
     });
     // Never handed to the parser (oxc-parser segfaults at a few thousand levels): reported instead.
-    expect(r.files.parseErrors).toEqual([{ file: 'deep.js', message: expect.stringContaining('nested more than 1000 deep') }]);
-    expect(r.findings.some((f) => f.file === 'deep.js' && f.ruleId === 'deep-nesting' && f.severity === 'high')).toBe(true);
+    expect(r.files.parseErrors).toEqual([{ file: 'deep.js', message: expect.stringContaining('brackets nested more than 1000 deep') }]);
+    expect(r.findings.some((f) => f.file === 'deep.js' && f.ruleId === 'unanalysed-code' && f.severity === 'critical')).toBe(true);
     expect(r.tools.map((t) => t.name)).toEqual(['run']);
     expect(r.findings.some((f) => f.file === 'server.js' && f.ruleId === 'process-spawn')).toBe(true);
     // Text-level rules still read the file the walk could not.
     expect(r.findings.some((f) => f.file === 'deep.js' && f.ruleId === 'trojan-source-bidi')).toBe(true);
+  });
+
+  it('a file the walk cannot finish is reported as unanalysed, and neither an inline suppression nor the rest of the package hides it', async () => {
+    // No brackets to count: 5,000 negations parse, then exhaust the recursive walk's stack.
+    const deep = `// warden-ignore unanalysed-code: generated table\nconst x = ${'!'.repeat(5000)}a;\nrequire('child_process').exec(process.argv[2]);\n`;
+    const r = await scan({ files: [{ path: 'x.js', text: deep }] });
+    expect(r.files.parseErrors).toEqual([{ file: 'x.js', message: expect.stringContaining('nested too deeply for the analyser') }]);
+    expect(r.findings.filter((f) => f.ruleId === 'unanalysed-code').map((f) => f.severity)).toEqual(['critical']);
+    expect(r.suppressed).toEqual([]);
+    expect(r.rating).toBe('F');
   });
 });

@@ -18,6 +18,8 @@ interface InMemoryTarget {
 type ScanFn = (target: InMemoryTarget, options?: Record<string, unknown>) => Promise<ScanReportLike>;
 
 export const UNPACK_LIMITS = { maxEntries: 5000, maxBytes: 64 * 1024 * 1024 } as const;
+/** Budget of one artifact's scan (scanIsolated): wall clock, and heap of the scanning process. */
+export const SCAN_LIMITS = { timeoutMs: 10 * 60_000, maxOldSpaceMb: 4096 } as const;
 
 /**
  * Reads the (already signature-verified) artifact's regular files under `package/` into memory —
@@ -108,7 +110,8 @@ export class ScanStep {
       const files = (await readArtifactFiles(bytes))
         .filter((f) => !f.data.includes(0)) // binary files carry no source to analyse
         .map((f) => ({ path: f.path, text: f.data.toString('utf8') }));
-      const report = await this.#scan({ files, label }, {});
+      // In a child process with a heap and time budget: a hostile artifact ends only its own scan.
+      const report = await this.#scan({ files, label }, { timeoutMs: SCAN_LIMITS.timeoutMs, maxOldSpaceMb: SCAN_LIMITS.maxOldSpaceMb });
       return { status: 'ran', report: summarize(report) };
     } catch (err) {
       return { status: 'failed', reason: String((err as Error)?.message ?? err).slice(0, 300) };

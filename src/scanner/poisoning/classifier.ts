@@ -130,7 +130,8 @@ export function topFeatures(model: ToolClassifierModel, features: Set<string>, n
   const contributions: Array<{ feature: string; weight: number }> = [];
   for (const f of features) {
     const w = model.weights[f];
-    if (w !== undefined && w > 0) contributions.push({ feature: f, weight: w });
+    // The length bucket is not a word a reviewer can look for.
+    if (w !== undefined && w > 0 && !f.startsWith('len:')) contributions.push({ feature: f, weight: w });
   }
   contributions.sort((a, b) => b.weight - a.weight || (a.feature < b.feature ? -1 : 1));
   return contributions.slice(0, n);
