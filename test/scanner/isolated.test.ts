@@ -2,7 +2,7 @@
 // (oxc-parser segfaults on expressions nested tens of thousands deep, with no JS exception) costs
 // only the file that crashed it (reported as unanalysed code), not the market or the CLI.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
 import { describe, expect, it } from 'vitest';
@@ -65,5 +65,20 @@ describe('scanIsolated', () => {
     const r = warden(['scan', dir]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('unanalysed-code');
+  });
+
+  it('the market runs at most one scanner process per core, however many publishes arrive at once', async () => {
+    let running = 0;
+    let most = 0;
+    const step = ScanStep.using(async () => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+      return { findings: [], capabilities: {}, score: 0, rating: 'A', summary: {} };
+    });
+    const artifact = await tgz({ 'index.js': 'export {};\n' });
+    const results = await Promise.all(Array.from({ length: 12 }, () => step.run(artifact)));
+    expect(results.every((r) => r.status === 'ran')).toBe(true);
+    expect(most).toBe(Math.min(12, Math.max(1, availableParallelism())));
   });
 });

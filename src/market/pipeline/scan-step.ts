@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import type { ScanFacts, ScanSummary } from './types.js';
@@ -15,7 +16,7 @@ interface InMemoryTarget {
   files: Array<{ path: string; text: string }>;
   label?: string;
 }
-type ScanFn = (target: InMemoryTarget, options?: Record<string, unknown>) => Promise<ScanReportLike>;
+export type ScanFn = (target: InMemoryTarget, options?: Record<string, unknown>) => Promise<ScanReportLike>;
 
 export const UNPACK_LIMITS = { maxEntries: 5000, maxBytes: 64 * 1024 * 1024 } as const;
 /** Budget of one artifact's scan (scanIsolated): wall clock, and heap of the scanning process. */
@@ -77,6 +78,13 @@ export function summarize(report: ScanReportLike): ScanSummary {
 export class ScanStep {
   #scan: ScanFn | undefined;
   #unavailable: string | undefined;
+  /**
+   * Scans running now, and publishes waiting for a slot: each scan is a process, and fifty
+   * concurrent publishes must not start fifty scanners on a two-core machine.
+   */
+  #running = 0;
+  #waiting: Array<() => void> = [];
+  readonly #maxConcurrent = Math.max(1, availableParallelism());
 
   private constructor(scan: ScanFn | undefined, unavailable: string | undefined) {
     this.#scan = scan;
@@ -96,6 +104,11 @@ export class ScanStep {
     }
   }
 
+  /** A step around another scan function (library users with their own scanner, tests). */
+  static using(scan: ScanFn): ScanStep {
+    return new ScanStep(scan, undefined);
+  }
+
   static disabled(reason: string): ScanStep {
     return new ScanStep(undefined, reason);
   }
@@ -106,12 +119,25 @@ export class ScanStep {
 
   async run(bytes: Uint8Array, label = 'artifact'): Promise<ScanFacts> {
     if (!this.#scan) return { status: 'not-run', reason: this.#unavailable ?? 'unavailable' };
+    // A finishing scan hands its slot straight to the next waiting one.
+    if (this.#running >= this.#maxConcurrent) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#running++;
+    try {
+      return await this.#runOne(this.#scan, bytes, label);
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
+
+  async #runOne(scanFn: ScanFn, bytes: Uint8Array, label: string): Promise<ScanFacts> {
     try {
       const files = (await readArtifactFiles(bytes))
         .filter((f) => !f.data.includes(0)) // binary files carry no source to analyse
         .map((f) => ({ path: f.path, text: f.data.toString('utf8') }));
       // In a child process with a heap and time budget: a hostile artifact ends only its own scan.
-      const report = await this.#scan({ files, label }, { timeoutMs: SCAN_LIMITS.timeoutMs, maxOldSpaceMb: SCAN_LIMITS.maxOldSpaceMb });
+      const report = await scanFn({ files, label }, { timeoutMs: SCAN_LIMITS.timeoutMs, maxOldSpaceMb: SCAN_LIMITS.maxOldSpaceMb });
       return { status: 'ran', report: summarize(report) };
     } catch (err) {
       return { status: 'failed', reason: String((err as Error)?.message ?? err).slice(0, 300) };
