@@ -1,5 +1,7 @@
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WardenError, type WardenErrorCode } from '../core/errors.js';
 import type { InMemoryTarget, ScanOptions, ScanProgress } from './scan.js';
@@ -63,10 +65,20 @@ function runChild(
   const { onProgress, maxOldSpaceMb, ...rest } = options;
   const worker = workerPath();
   return new Promise((resolve, reject) => {
-    const child = fork(worker, [], { serialization: 'advanced', execArgv: maxOldSpaceMb ? [`--max-old-space-size=${maxOldSpaceMb}`] : [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // The child's temporary folders (an unpacked `.tgz`, an `npm:` download) go under one folder
+    // of ours, removed when the child ends however it ends: a crash skips the child's own cleanup.
+    const scratch = mkdtempSync(join(tmpdir(), 'warden-iso-'));
+    const child = fork(worker, [], {
+      serialization: 'advanced',
+      execArgv: maxOldSpaceMb ? [`--max-old-space-size=${maxOldSpaceMb}`] : [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch },
+    });
     let settled = false;
     let stderr = '';
     let parsing: string | undefined;
+    /** What the child answered; the promise settles only once it has exited and its folder is gone. */
+    let outcome: { report: ScanReport } | WardenError | undefined;
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -97,13 +109,16 @@ function runChild(
         } catch {
           /* a failing progress callback must not end the scan */
         }
-      } else if (msg.type === 'report') settle(() => resolve({ report: msg.report }));
-      else settle(() => reject(new WardenError(msg.error.code as WardenErrorCode, msg.error.message, { ...(msg.error.where === undefined ? {} : { where: msg.error.where }), ...(msg.error.details ? { details: msg.error.details } : {}) })));
+      } else if (msg.type === 'report') outcome = { report: msg.report };
+      else outcome = new WardenError(msg.error.code as WardenErrorCode, msg.error.message, { ...(msg.error.where === undefined ? {} : { where: msg.error.where }), ...(msg.error.details ? { details: msg.error.details } : {}) });
     });
     child.on('error', (err) => settle(() => reject(new WardenError('WARDEN_E_SCAN_CRASHED', `The scanner process could not run: ${err.message}`, { where: label, cause: err }))));
-    // 'close' comes after the IPC channel and stderr are drained: a report sent just before
-    // exiting, and the last file marker, are already in.
+    // 'close' comes after the child exited and the IPC channel and stderr are drained: its answer
+    // and the last file marker are in.
     child.on('close', (code, signal) => {
+      rmSync(scratch, { recursive: true, force: true });
+      if (outcome instanceof WardenError) return settle(() => reject(outcome));
+      if (outcome) return settle(() => resolve(outcome as { report: ScanReport }));
       const last = stderr.split('\n').filter((l) => l && !l.startsWith(PARSE_MARKER)).slice(-3).join(' | ').slice(0, 300);
       const where = parsing ? `${label}: ${parsing}` : label;
       const error = new WardenError(

@@ -1,7 +1,7 @@
 // scanIsolated: the scanner in a child process, so that a package built to crash the native parser
 // (oxc-parser segfaults on expressions nested tens of thousands deep, with no JS exception) costs
 // only the file that crashed it (reported as unanalysed code), not the market or the CLI.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
@@ -80,5 +80,21 @@ describe('scanIsolated', () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => step.run(artifact)));
     expect(results.every((r) => r.status === 'ran')).toBe(true);
     expect(most).toBe(Math.min(12, Math.max(1, availableParallelism())));
+  });
+
+  it('leaves no temporary folder behind, even when the child crashes while scanning an unpacked .tgz', async () => {
+    const archive = join(mkdtempSync(join(tmpdir(), 'warden-iso-tgz-')), 'bombs.tgz');
+    writeFileSync(archive, await tgz({ 'package.json': '{"name":"b","version":"1.0.0"}', 'bomb.js': BOMB }));
+    const saved = process.env.TMPDIR;
+    const own = mkdtempSync(join(tmpdir(), 'warden-iso-own-'));
+    process.env.TMPDIR = own; // this test file runs in its own process
+    try {
+      const r = await scanIsolated(archive);
+      expect(r.findings.some((f) => f.ruleId === 'unanalysed-code')).toBe(true);
+      expect(readdirSync(own)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 });
