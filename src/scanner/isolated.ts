@@ -98,7 +98,8 @@ function runChild(
       const at = stderr.lastIndexOf(PARSE_MARKER);
       if (at >= 0) {
         const end = stderr.indexOf('\n', at);
-        if (end > at) parsing = stderr.slice(at + PARSE_MARKER.length, end);
+        // An empty marker: the parser finished that file, so a crash now is not a parser crash.
+        if (end > at) parsing = stderr.slice(at + PARSE_MARKER.length, end) || undefined;
       }
     });
     child.on('message', (msg: Reply) => {

@@ -48,8 +48,11 @@ export interface ScanOptions {
    * as unanalysed-code. scanIsolated passes the file a crashed child was parsing.
    */
   unanalysed?: string[];
-  /** Called synchronously just before a file is handed to a parser (scanIsolated's crash marker). */
-  onParse?: (path: string) => void;
+  /**
+   * Called synchronously with a file's path just before it is handed to a parser, and with
+   * `undefined` when the parser is done (scanIsolated's marker of which file a crash happened in).
+   */
+  onParse?: (path: string | undefined) => void;
 }
 
 export interface InMemoryTarget {
@@ -103,7 +106,7 @@ interface RunState {
   /** Files not to parse (ScanOptions.unanalysed), and files already reported as unanalysed. */
   crashedBefore: Set<string>;
   unanalysedFiles: Set<string>;
-  onParse: ((path: string) => void) | undefined;
+  onParse: ((path: string | undefined) => void) | undefined;
 }
 
 /** Modules whose import marks a package as an MCP server (the SDK, FastMCP, tmcp, mcp-framework and the like). */
@@ -285,12 +288,15 @@ async function analysableFacts(st: RunState, path: string, text: string, lines: 
   if (st.crashedBefore.has(path)) return reportUnanalysed(st, path, lines, 0, 'it crashed the parser in an earlier attempt');
   const deep = nestingBeyond(text);
   if (deep >= 0) return reportUnanalysed(st, path, lines, deep, `brackets nested more than ${NESTING_LIMIT} deep`);
+  const parser = lang === 'python' ? await pythonParser() : undefined;
   st.onParse?.(path);
   try {
-    return lang === 'js' ? extractJsFacts(path, text, lines) : extractPythonFacts(await pythonParser(), text, lines);
+    return parser ? extractPythonFacts(parser, text, lines) : extractJsFacts(path, text, lines);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     return reportUnanalysed(st, path, lines, 0, 'expressions nested too deeply for the analyser');
+  } finally {
+    st.onParse?.(undefined);
   }
 }
 
@@ -446,6 +452,8 @@ async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise
             } catch (e) {
               if (!(e instanceof RangeError)) throw e;
               return undefined; // too deep to evaluate: the value stays unknown
+            } finally {
+              st.onParse?.(from);
             }
           }
           const key = `${target}\0${name}`;
@@ -464,6 +472,8 @@ async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise
         if (!(e instanceof RangeError)) throw e;
         facts = undefined; // the first reading's tools stand
         break;
+      } finally {
+        st.onParse?.(undefined);
       }
       // The last reading comes after the last load: a file loaded and not read again is wasted.
       if (round > CROSS_FILE.depth) break;
