@@ -241,7 +241,7 @@ Example:
         const scanFolder = async (dir: string) => {
           let r;
           try {
-            r = await scanIsolated(dir);
+            r = await scanIsolated(dir, { timeoutMs: 10 * 60_000 });
           } catch (e) {
             // One server that cannot be scanned must not cost the audit of the others.
             return [{ severity: 'critical' as const, message: `scan failed: ${(e as Error).message}` }];

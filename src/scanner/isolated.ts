@@ -16,6 +16,8 @@ export interface IsolatedScanOptions extends Omit<ScanOptions, 'onParse'> {
 
 /** What the child writes to stderr before it parses a file (scan-worker.ts). */
 export const PARSE_MARKER = '\u0000warden-parse:';
+/** Signals of a native crash (a stack overflow in the parser is a SIGSEGV). */
+const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE']);
 /** How many files that crash the parser one scan skips before it gives up. */
 const MAX_CRASHED_FILES = 5;
 
@@ -89,8 +91,11 @@ function runChild(
       deadline === undefined
         ? undefined
         : setTimeout(() => {
+            // Settled on 'close', once the child is gone and its folder removed (or soon after, if
+            // 'close' never comes).
+            outcome = new WardenError('WARDEN_E_SCAN_TIMEOUT', `The scan of ${label} took longer than ${Math.round((timeoutMs ?? 0) / 1000)} s and was stopped.`, { where: label });
             child.kill('SIGKILL');
-            settle(() => reject(new WardenError('WARDEN_E_SCAN_TIMEOUT', `The scan of ${label} took longer than ${Math.round((timeoutMs ?? 0) / 1000)} s and was stopped.`, { where: label })));
+            setTimeout(() => settle(() => reject(outcome)), 5_000).unref();
           }, Math.max(0, deadline - Date.now()));
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
@@ -98,8 +103,16 @@ function runChild(
       const at = stderr.lastIndexOf(PARSE_MARKER);
       if (at >= 0) {
         const end = stderr.indexOf('\n', at);
-        // An empty marker: the parser finished that file, so a crash now is not a parser crash.
-        if (end > at) parsing = stderr.slice(at + PARSE_MARKER.length, end) || undefined;
+        // The path is JSON (a file name may hold a newline); an empty marker means the parser
+        // finished that file, so a crash now is not a parser crash.
+        if (end > at) {
+          const raw = stderr.slice(at + PARSE_MARKER.length, end);
+          try {
+            parsing = raw ? (JSON.parse(raw) as string) : undefined;
+          } catch {
+            parsing = undefined;
+          }
+        }
       }
     });
     child.on('message', (msg: Reply) => {
@@ -117,7 +130,11 @@ function runChild(
     // 'close' comes after the child exited and the IPC channel and stderr are drained: its answer
     // and the last file marker are in.
     child.on('close', (code, signal) => {
-      rmSync(scratch, { recursive: true, force: true });
+      try {
+        rmSync(scratch, { recursive: true, force: true });
+      } catch {
+        /* left for the system's temp cleaning; the scan's answer matters more */
+      }
       if (outcome instanceof WardenError) return settle(() => reject(outcome));
       if (outcome) return settle(() => resolve(outcome as { report: ScanReport }));
       const last = stderr.split('\n').filter((l) => l && !l.startsWith(PARSE_MARKER)).slice(-3).join(' | ').slice(0, 300);
@@ -127,7 +144,10 @@ function runChild(
         `The scanner process died (${signal ?? `exit code ${code}`}) while analysing ${where}${last ? ` (${last})` : ''}. Nothing was reported for it; treat the package as unreviewed.`,
         { where, details: { signal, code, ...(parsing ? { file: parsing } : {}) } },
       );
-      settle(() => resolve({ error, parsing }));
+      // Only a crash blames the file being parsed: an out-of-memory kill or a signal from outside
+      // says nothing about it.
+      const parserCrash = signal !== null && (CRASH_SIGNALS.has(signal) || (signal === 'SIGABRT' && !/heap out of memory/i.test(stderr)));
+      settle(() => resolve({ error, parsing: parserCrash ? parsing : undefined }));
     });
     child.send({ target, options: rest, progress: onProgress !== undefined });
   });

@@ -53,7 +53,7 @@ const TOOL_NAME = /^[A-Za-z0-9_][\w.\-/:]{0,127}$/;
 const MAX_TOOL_DEFINITIONS = 300;
 const MAX_DEFINITION_CANDIDATES = 2_000;
 /** Nodes staticValue may visit per file: static values are small; generated code is not. */
-const STATIC_VALUE_BUDGET = 500_000;
+const STATIC_VALUE_BUDGET = 1_000_000;
 const WRAPPERS = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'TSTypeAssertion', 'AwaitExpression', 'ChainExpression']);
 
 export function langOf(path: string): 'js' | 'jsx' | 'ts' | 'tsx' {
@@ -307,6 +307,10 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   };
   /** Elements of a static array of objects (at most 500), or undefined. */
   const staticObjects = (n: Node | null | undefined): unknown[] | undefined => {
+    // A table longer than any tool list is not expanded at all (bundles loop over big tables).
+    const u = unwrap(n);
+    const literal = u?.type === 'Identifier' ? unwrap(constNodes.get(u.name)) : u;
+    if (literal?.type === 'ArrayExpression' && literal.elements.length > 500) return undefined;
     const v = staticValue(n);
     return Array.isArray(v) && v.length > 0 && v.length <= 500 && v.every((e) => e && typeof e === 'object') ? v : undefined;
   };
@@ -324,9 +328,14 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   /** A literal value when the node is static JSON-like data (tool definitions), else undefined. */
   function staticValue(n0: Node | null | undefined, depth = 0): unknown {
     const n = unwrap(n0);
+    if (!n || depth > 20) return undefined;
     // Constants are re-expanded where they are used: the budget bounds a file of constants that
-    // reference each other tenfold at every level.
-    if (!n || depth > 20 || valueBudget-- <= 0) return undefined;
+    // reference each other tenfold at every level. Literals are free, so a literal tool name is
+    // always read; a file that runs out is reported as not fully analysed (FileFacts.incomplete).
+    if (n.type !== 'Literal' && valueBudget-- <= 0) {
+      facts.incomplete ??= `static values expanded more than ${STATIC_VALUE_BUDGET} times`;
+      return undefined;
+    }
     switch (n.type) {
       case 'Literal':
         return n.value;
@@ -615,7 +624,14 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
     const description = staticValue(descriptionNode);
     return typeof name === 'string' && TOOL_NAME.test(name) && typeof description === 'string' && description.trim().length > 0;
   };
-  const propertyValue = (n: Node, key: string): Node | undefined => n.properties.find((p: Node) => p.type === 'Property' && staticKey(p) === key)?.value;
+  /** The value of a key as JavaScript sees it: the last of duplicate keys wins. */
+  const propertyValue = (n: Node, key: string): Node | undefined => {
+    for (let i = n.properties.length - 1; i >= 0; i--) {
+      const p = n.properties[i];
+      if (p.type === 'Property' && staticKey(p) === key) return p.value;
+    }
+    return undefined;
+  };
 
   function definitionFromObject(n: Node): void {
     const keys = new Set<string>();

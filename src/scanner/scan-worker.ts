@@ -25,7 +25,7 @@ process.once('message', (req: Request) => {
     try {
       const report = await scan(req.target, {
         ...req.options,
-        onParse: (path) => writeSync(2, `${PARSE_MARKER}${path ?? ''}\n`),
+        onParse: (path) => writeSync(2, `${PARSE_MARKER}${path === undefined ? '' : JSON.stringify(path)}\n`),
         ...(req.progress ? { onProgress: (p) => void send({ type: 'progress', progress: p }) } : {}),
       });
       await send({ type: 'report', report });

@@ -269,6 +269,7 @@ async function scanFile(st: RunState, file: SourceFile): Promise<void> {
   const lines = new LineIndex(file.text);
   const lang = languageOf(file.path);
   const facts = lang === 'js' || lang === 'python' ? await analysableFacts(st, file.path, file.text, lines, lang) : undefined;
+  if (facts?.incomplete) reportUnanalysed(st, file.path, lines, 0, facts.incomplete, false);
   if (facts?.parseError) st.parseErrors.push({ file: file.path, message: facts.parseError.slice(0, 200) });
   try {
     await runFileRules(st, file, lines, lang, facts);
@@ -304,10 +305,10 @@ async function analysableFacts(st: RunState, path: string, text: string, lines: 
  * Reports a file whose code was not analysed. The finding is added by the scanner itself: it
  * cannot be disabled or suppressed inline, because a file nobody analysed must never look clean.
  */
-function reportUnanalysed(st: RunState, path: string, lines: LineIndex, offset: number, reason: string): undefined {
+function reportUnanalysed(st: RunState, path: string, lines: LineIndex, offset: number, reason: string, textOnly = true): undefined {
   if (st.unanalysedFiles.has(path)) return undefined;
   st.unanalysedFiles.add(path);
-  st.parseErrors.push({ file: path, message: `not analysed: ${reason} (scanned as text only)` });
+  st.parseErrors.push({ file: path, message: textOnly ? `not analysed: ${reason} (scanned as text only)` : `not fully analysed: ${reason}` });
   const rule = loadRules().find((r) => r.id === UNANALYSED_RULE);
   if (!rule) return undefined;
   addFinding(st, lines, path, ruleFinding(rule, { start: offset, ...lines.position(offset), detail: reason }), false);

@@ -192,6 +192,8 @@ export interface FileFacts {
    * package uses MCP and no registration already named the tool (JS only).
    */
   toolDefinitions?: RawTool[];
+  /** Why part of the file could not be analysed (a work budget ran out); reported as unanalysed-code. */
+  incomplete?: string;
   /** Whether the file calls a tool registration API: `.tool(`, `registerTool`, `addTool` or any `setRequestHandler`. */
   registersTools?: boolean;
   /** Relative imports (`module\0name`) that this file's tool registrations read (JS only). */

@@ -44,6 +44,11 @@ describe('scanIsolated', () => {
     await expect(scanIsolated({ files: [] }, { disable: ['mcp-tool-no-such-check'] })).rejects.toMatchObject({ code: 'WARDEN_E_SCAN_RULE_UNKNOWN' });
   });
 
+  it('the crashing file is found whatever its name holds (a newline)', async () => {
+    const r = await scanIsolated({ files: [{ path: 'lib/x\nbomb.js', text: BOMB }] });
+    expect(r.findings.map((f) => [f.file, f.ruleId])).toEqual([['lib/x\nbomb.js', 'unanalysed-code']]);
+  });
+
   it('a package of parser bombs ends with WARDEN_E_SCAN_CRASHED after a bounded number of attempts', async () => {
     const files = Array.from({ length: 6 }, (_, i) => ({ path: `bomb${i}.js`, text: BOMB }));
     await expect(scanIsolated({ files, label: 'bombs' })).rejects.toMatchObject({ code: 'WARDEN_E_SCAN_CRASHED', where: 'bombs: bomb5.js' });
