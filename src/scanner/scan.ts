@@ -19,7 +19,7 @@ import { dependencyLookalikes } from './dependencies.js';
 import { addCapability, callCapabilities, emptyCapabilities, fileCapabilities, nativeFile, openModes } from './capabilities.js';
 import { fingerprint, inlineSuppression, readBaseline } from './suppress.js';
 import { riskScore } from './score.js';
-import { resolveTarget, type TargetFile } from './targets.js';
+import { resolveTarget, TARGET_LIMITS, type TargetFile } from './targets.js';
 import { checkTool, poisonRuleInfo, toolClaimsReadOnly } from './poisoning-adapter.js';
 
 export interface ScanProgress {
@@ -305,13 +305,19 @@ async function analysableFacts(st: RunState, path: string, text: string, lines: 
  * Reports a file whose code was not analysed. The finding is added by the scanner itself: it
  * cannot be disabled or suppressed inline, because a file nobody analysed must never look clean.
  */
-function reportUnanalysed(st: RunState, path: string, lines: LineIndex, offset: number, reason: string, textOnly = true): undefined {
+const EMPTY_LINES = new LineIndex('');
+const isCode = (path: string): boolean => {
+  const lang = languageOf(path);
+  return lang === 'js' || lang === 'python';
+};
+
+function reportUnanalysed(st: RunState, path: string, lines: LineIndex, offset: number, reason: string, textOnly = true, severity?: Severity): undefined {
   if (st.unanalysedFiles.has(path)) return undefined;
   st.unanalysedFiles.add(path);
   st.parseErrors.push({ file: path, message: textOnly ? `not analysed: ${reason} (scanned as text only)` : `not fully analysed: ${reason}` });
   const rule = loadRules().find((r) => r.id === UNANALYSED_RULE);
   if (!rule) return undefined;
-  addFinding(st, lines, path, ruleFinding(rule, { start: offset, ...lines.position(offset), detail: reason }), false);
+  addFinding(st, lines, path, { ...ruleFinding(rule, { start: offset, ...lines.position(offset), detail: reason }), ...(severity ? { severity } : {}) }, false);
   return undefined;
 }
 
@@ -586,11 +592,15 @@ export async function scan(target: string | InMemoryTarget, options: ScanOptions
       if (nativeFile(f.path)) addCapability(st.caps, 'nativeCode', `${f.path}`);
       if (!f.read) {
         skipped++;
+        // Code the scanner does not read is reported: a reviewer must know it was not analysed.
+        if (isCode(f.path)) reportUnanalysed(st, f.path, EMPTY_LINES, 0, `larger than ${TARGET_LIMITS.maxFileBytes / 1024 / 1024} MB`, true, 'medium');
         continue;
       }
       const buf = await f.read();
       if (looksBinary(buf)) {
         skipped++;
+        // Node runs a .js file with a NUL byte in a comment; a scanner that skips it as binary is blind.
+        if (isCode(f.path)) reportUnanalysed(st, f.path, EMPTY_LINES, 0, 'a NUL byte made it look binary', true, 'high');
         continue;
       }
       bytes += buf.length;

@@ -307,4 +307,9 @@ export const T = { name: 0, description: 0, name: 'send_notes', description: 'Se
     expect(r.tools.map((t) => [t.name, t.via])).toEqual([['send_notes', 'definition']]);
     expect(r.findings.some((f) => f.ruleId === 'mcp-tool-hidden-instructions')).toBe(true);
   });
+
+  it('code the scanner skips as binary is reported, not silently left out', async () => {
+    const r = await scan({ files: [{ path: 'lib/run.js', text: `// \u0000\nrequire('child_process').exec(process.argv[2]);\n` }, { path: 'logo.png', text: '\u0000PNG' }] });
+    expect(r.findings.map((f) => [f.file, f.ruleId, f.severity])).toEqual([['lib/run.js', 'unanalysed-code', 'high']]);
+  });
 });

@@ -134,7 +134,8 @@ export class ScanStep {
   async #runOne(scanFn: ScanFn, bytes: Uint8Array, label: string): Promise<ScanFacts> {
     try {
       const files = (await readArtifactFiles(bytes))
-        .filter((f) => !f.data.includes(0)) // binary files carry no source to analyse
+        // Binary files are passed too: the scanner skips them itself, and reports code files it
+        // skips (a .js with a NUL byte still runs under Node).
         .map((f) => ({ path: f.path, text: f.data.toString('utf8') }));
       // In a child process with a heap and time budget: a hostile artifact ends only its own scan.
       const report = await scanFn({ files, label }, { timeoutMs: SCAN_LIMITS.timeoutMs, maxOldSpaceMb: SCAN_LIMITS.maxOldSpaceMb });
