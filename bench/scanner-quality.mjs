@@ -125,38 +125,31 @@ if (freshVerdicts.length) {
 }
 
 // Ordinary tools of published servers, benign by provenance: how often a real tool is flagged.
-const realFile = join(here, '..', 'test', 'fixtures', 'scanner', 'real-server-tools.jsonl');
-const realVerdicts = existsSync(realFile)
-  ? readRows(realFile).map((row) => ({ row, half: realToolHalf(row), findings: seriousFindings(toolFromRealRow(row)) }))
-  : [];
+// The third pass (see real-server-tools.README.md) is kept apart and not trained on, so both halves
+// of its packages measure the checks as unseen real tools; its rows are labelled `pass 3`.
+const realVerdictsOf = (file, label) =>
+  existsSync(file) ? readRows(file).map((row) => ({ row, half: label ?? realToolHalf(row), findings: seriousFindings(toolFromRealRow(row)) })) : [];
+const realDir = join(here, '..', 'test', 'fixtures', 'scanner');
+const realFile = join(realDir, 'real-server-tools.jsonl');
+const realVerdicts = [...realVerdictsOf(realFile), ...realVerdictsOf(join(realDir, 'real-server-tools-pass3.jsonl'), 'pass 3')];
+const realNotes = { dev: 'the model is trained on these packages', holdout: 'packages unseen by the model', 'pass 3': 'not trained on' };
 if (realVerdicts.length) {
-  console.log(`\n== real servers' tools: ${realFile} (${realVerdicts.length} tools of ${new Set(realVerdicts.map((v) => v.row.package)).size} packages, benign by provenance) ==`);
-  for (const h of ['dev', 'holdout']) {
+  console.log(`\n== real servers' tools: ${realFile} and its third pass (${realVerdicts.length} tools of ${new Set(realVerdicts.map((v) => v.row.package)).size} packages, benign by provenance) ==`);
+  for (const h of ['dev', 'holdout', 'pass 3']) {
     const list = realVerdicts.filter((v) => v.half === h);
+    if (list.length === 0) continue;
     const flagged = list.filter((v) => v.findings.length);
-    const note = h === 'dev' ? 'the model is trained on these packages' : 'packages unseen by the model';
-    console.log(`${h.padEnd(8)} ${String(flagged.length).padStart(3)} of ${String(list.length).padStart(4)} tools flagged (${((100 * flagged.length) / Math.max(1, list.length)).toFixed(1)}%; ${note}; ${new Set(list.map((v) => v.row.package)).size} packages)`);
+    console.log(`${h.padEnd(8)} ${String(flagged.length).padStart(3)} of ${String(list.length).padStart(4)} tools flagged (${((100 * flagged.length) / list.length).toFixed(1)}%; ${realNotes[h]}; ${new Set(list.map((v) => v.row.package)).size} packages)`);
+    if (h === 'dev') continue;
+    const byRule = new Map();
+    for (const v of list) for (const f of v.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+    if (byRule.size) console.log(`  ${h} findings per rule: ${[...byRule].map(([id, n]) => `${id} ${n}`).join(', ')}`);
   }
-  const byRule = new Map();
-  for (const v of realVerdicts.filter((x) => x.half === 'holdout')) for (const f of v.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
-  if (byRule.size) console.log(`  holdout findings per rule: ${[...byRule].map(([id, n]) => `${id} ${n}`).join(', ')}`);
-}
-// Third pass (see real-server-tools.README.md): tools the extractor reached later, kept apart and
-// not trained on, so both halves of its packages measure the checks as unseen real tools.
-const pass3File = join(here, '..', 'test', 'fixtures', 'scanner', 'real-server-tools-pass3.jsonl');
-const pass3Verdicts = existsSync(pass3File) ? readRows(pass3File).map((row) => ({ row, half: realToolHalf(row), findings: seriousFindings(toolFromRealRow(row)) })) : [];
-if (pass3Verdicts.length) {
-  const flagged = pass3Verdicts.filter((v) => v.findings.length);
-  console.log(`pass 3   ${String(flagged.length).padStart(3)} of ${String(pass3Verdicts.length).padStart(4)} tools flagged (${((100 * flagged.length) / pass3Verdicts.length).toFixed(1)}%; not trained on; ${new Set(pass3Verdicts.map((v) => v.row.package)).size} packages)`);
-  const byRule = new Map();
-  for (const v of pass3Verdicts) for (const f of v.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
-  console.log(`  pass 3 findings per rule: ${[...byRule].map(([id, n]) => `${id} ${n}`).join(', ')}`);
 }
 
 if (args.show) {
   if (args.show === 'real') {
     for (const v of realVerdicts) if (v.findings.length) console.log(`  [${v.half}] ${v.row.package} ${v.row.name}: ${v.findings.map((f) => f.ruleId).join(',')}: ${JSON.stringify(v.row.description).slice(0, 140)}`);
-    for (const v of pass3Verdicts) if (v.findings.length) console.log(`  [pass 3] ${v.row.package} ${v.row.name}: ${v.findings.map((f) => f.ruleId).join(',')}: ${JSON.stringify(v.row.description).slice(0, 140)}`);
   }
   const pick = args.show === 'real' ? [] : args.show === 'fresh' ? freshVerdicts : verdicts.filter((v) => args.show === 'all' || v.half === args.show);
   console.log(`\nmisses (${args.show}):`);

@@ -454,7 +454,8 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
    * Reads a tool definition object (a literal or a same-file constant): `name`, `description`,
    * the schema under `schemaKey` (`inputSchema` for registerTool, `parameters` for FastMCP,
    * `input_schema` for Anthropic-style definitions),
-   * `annotations`, and an `execute` function as the handler. Fields already set are overwritten.
+   * `annotations`, and an `execute` (or `handler`, `run`, …) function as the handler. Fields
+   * already set are overwritten.
    */
   function readToolObject(n0: Node | undefined, tool: Partial<RawTool>, schemaKey: string): void {
     let def = unwrap(n0);
@@ -480,7 +481,7 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       else if (k === 'annotations') {
         const a = staticValue(p.value);
         if (a && typeof a === 'object') tool.annotations = a as Record<string, unknown>;
-      } else if (k === 'execute') {
+      } else if (k !== undefined && TOOL_HANDLER_KEYS.includes(k)) {
         const fn = unwrap(p.value);
         if (fn && FUNCTIONS.has(fn.type)) tool.handler = { start: fn.start, end: fn.end };
       }
@@ -602,27 +603,27 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
   // ---- tool-shaped definitions -------------------------------------------------------------------
   const definitions: RawTool[] = [];
 
-  /** The schema-like key of a definition, in order of preference, if it has one. */
-  const schemaKeyOf = (keys: Set<string>): string | undefined => TOOL_SCHEMA_KEYS.find((k) => keys.has(k));
-
   /**
-   * Keeps `tool` when its name has the shape of an MCP tool name and it has a description: an
-   * object with a `name` and a `description` alone is too common (OpenAPI parameters, CLI
-   * commands, form fields) to count without a schema, annotations or an execute function beside it.
+   * Whether something with these keys is shaped like a tool definition, and under which key its
+   * input schema sits: a `name` and a `description`, none of the keys of things that are not tools,
+   * and a schema (an object or a builder, never a list: `parameters: [...]` documents a callback or
+   * a CLI command) or, failing that or beside a bare `schema` (form fields, columns have one too),
+   * annotations or a handler. An object with a name and a description alone is too common to count.
    */
-  const keepDefinition = (tool: Partial<RawTool>, l: Loc, via: string): void => {
-    if (definitions.length >= MAX_TOOL_DEFINITIONS) return;
-    if (typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name)) return;
-    if (typeof tool.description !== 'string' || tool.description.trim().length === 0) return;
-    definitions.push({ ...(tool as RawTool), loc: l, via });
+  const definitionShape = (has: (key: string) => boolean, valueOf: (key: string) => Node | undefined, hasExtra: boolean): { schemaKey?: string } | undefined => {
+    if (!has('name') || !has('description') || NOT_TOOL_KEYS.some(has)) return undefined;
+    let schemaKey = TOOL_SCHEMA_KEYS.find(has);
+    if (schemaKey && unwrap(valueOf(schemaKey))?.type === 'ArrayExpression') schemaKey = undefined;
+    if ((!schemaKey || schemaKey === 'schema') && !hasExtra) return undefined;
+    return schemaKey ? { schemaKey } : {};
   };
   let definitionCandidates = 0;
   /** The cheap part first: a tool name and a description, before any schema is read. */
-  const namedAndDescribed = (nameNode: Node | undefined, descriptionNode: Node | undefined): boolean => {
-    if (definitions.length >= MAX_TOOL_DEFINITIONS || definitionCandidates++ >= MAX_DEFINITION_CANDIDATES) return false;
+  const nameAndDescription = (nameNode: Node | undefined, descriptionNode: Node | undefined): { name: string; description: string } | undefined => {
+    if (definitions.length >= MAX_TOOL_DEFINITIONS || definitionCandidates++ >= MAX_DEFINITION_CANDIDATES) return undefined;
     const name = staticValue(nameNode);
     const description = staticValue(descriptionNode);
-    return typeof name === 'string' && TOOL_NAME.test(name) && typeof description === 'string' && description.trim().length > 0;
+    return typeof name === 'string' && TOOL_NAME.test(name) && typeof description === 'string' && description.trim().length > 0 ? { name, description } : undefined;
   };
   /** The value of a key as JavaScript sees it: the last of duplicate keys wins. */
   const propertyValue = (n: Node, key: string): Node | undefined => {
@@ -639,21 +640,13 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       const k = p.type === 'Property' ? staticKey(p) : undefined;
       if (k !== undefined) keys.add(k);
     }
-    if (!keys.has('name') || !keys.has('description') || NOT_TOOL_KEYS.some((k) => keys.has(k))) return;
-    let schemaKey = schemaKeyOf(keys);
-    // An input schema is an object or a schema builder, never a list (`parameters: [...]` documents
-    // a callback or a CLI command).
-    if (schemaKey && unwrap(propertyValue(n, schemaKey))?.type === 'ArrayExpression') schemaKey = undefined;
-    // A bare `schema` is too common (form fields, columns) to count without a handler or annotations.
-    if ((!schemaKey || schemaKey === 'schema') && !TOOL_EXTRA_KEYS.some((k) => keys.has(k))) return;
-    if (!namedAndDescribed(propertyValue(n, 'name'), propertyValue(n, 'description'))) return;
+    const has = (k: string) => keys.has(k);
+    const shape = definitionShape(has, (k) => propertyValue(n, k), TOOL_EXTRA_KEYS.some(has));
+    const named = shape && nameAndDescription(propertyValue(n, 'name'), propertyValue(n, 'description'));
+    if (!named) return;
     const tool: Partial<RawTool> = {};
-    readToolObject(n, tool, schemaKey ?? 'inputSchema');
-    if (!tool.handler) {
-      const fn = n.properties.find((p: Node) => p.type === 'Property' && TOOL_HANDLER_KEYS.includes(staticKey(p) ?? '') && FUNCTIONS.has(unwrap(p.value)?.type ?? ''));
-      if (fn) tool.handler = { start: fn.value.start, end: fn.value.end };
-    }
-    keepDefinition(tool, loc(n), 'definition');
+    readToolObject(n, tool, shape.schemaKey ?? 'inputSchema');
+    definitions.push({ ...tool, ...named, loc: loc(n), via: 'definition' });
   }
 
   /** `class SearchTool { name = 'search'; description = '…'; inputSchema = {…}; async execute() {…} }` */
@@ -666,26 +659,19 @@ export function extractJsFacts(path: string, text: string, lines = new LineIndex
       if (m.type === 'PropertyDefinition' && m.value) fields.set(k, m.value);
       else if (m.type === 'MethodDefinition' && m.kind === 'method' && m.value) methods.set(k, m.value);
     }
-    if (!fields.has('name') || !fields.has('description') || NOT_TOOL_KEYS.some((k) => fields.has(k))) return;
-    let schemaKey = schemaKeyOf(new Set(fields.keys()));
-    if (schemaKey && unwrap(fields.get(schemaKey))?.type === 'ArrayExpression') schemaKey = undefined;
     const handlerName = TOOL_HANDLER_KEYS.find((k) => methods.has(k));
-    if ((!schemaKey || schemaKey === 'schema') && !handlerName && !fields.has('annotations')) return;
-    if (!namedAndDescribed(fields.get('name'), fields.get('description'))) return;
-    const name = staticValue(fields.get('name'));
-    const description = staticValue(fields.get('description'));
-    const tool: Partial<RawTool> = {
-      ...(typeof name === 'string' ? { name } : {}),
-      ...(typeof description === 'string' ? { description } : {}),
-    };
-    if (schemaKey) tool.inputSchema = schemaValue(fields.get(schemaKey));
+    const shape = definitionShape((k) => fields.has(k), (k) => fields.get(k), handlerName !== undefined || TOOL_EXTRA_KEYS.some((k) => fields.has(k)));
+    const named = shape && nameAndDescription(fields.get('name'), fields.get('description'));
+    if (!named) return;
+    const tool: RawTool = { ...named, loc: loc(n), via: 'tool class' };
+    if (shape.schemaKey) tool.inputSchema = schemaValue(fields.get(shape.schemaKey));
     const annotations = fields.has('annotations') ? staticValue(fields.get('annotations')) : undefined;
     if (annotations && typeof annotations === 'object') tool.annotations = annotations as Record<string, unknown>;
     if (handlerName) {
       const fn = methods.get(handlerName)!;
       tool.handler = { start: fn.start, end: fn.end };
     }
-    keepDefinition(tool, loc(n), 'tool class');
+    definitions.push(tool);
   }
 
   // ---- the walk --------------------------------------------------------------------------------

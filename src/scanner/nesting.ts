@@ -2,8 +2,8 @@
  * Bracket nesting deeper than any person or code generator writes: oxc-parser's native parser
  * crashes the whole process (a segmentation fault) at about 10,000 levels, and the recursive walks
  * of the fact extractors run out of stack at about 2,000. A file nested deeper than NESTING_LIMIT
- * is therefore never parsed: it is scanned as text only, and the `deep-nesting` rule reports it,
- * so one hostile file can neither crash a scan nor hide from it.
+ * is therefore never parsed: it is scanned as text only and reported as `unanalysed-code`. Other
+ * shapes (`a=a=…` chains) still reach the parser; scanIsolated (isolated.ts) covers those.
  */
 export const NESTING_LIMIT = 1_000;
 

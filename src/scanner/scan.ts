@@ -301,16 +301,16 @@ async function analysableFacts(st: RunState, path: string, text: string, lines: 
   }
 }
 
-/**
- * Reports a file whose code was not analysed. The finding is added by the scanner itself: it
- * cannot be disabled or suppressed inline, because a file nobody analysed must never look clean.
- */
 const EMPTY_LINES = new LineIndex('');
 const isCode = (path: string): boolean => {
   const lang = languageOf(path);
   return lang === 'js' || lang === 'python';
 };
 
+/**
+ * Reports a file whose code was not analysed. The finding is added by the scanner itself: it
+ * cannot be disabled or suppressed inline, because a file nobody analysed must never look clean.
+ */
 function reportUnanalysed(st: RunState, path: string, lines: LineIndex, offset: number, reason: string, textOnly = true, severity?: Severity): undefined {
   if (st.unanalysedFiles.has(path)) return undefined;
   st.unanalysedFiles.add(path);
@@ -424,11 +424,10 @@ async function resolveCrossFileTools(st: RunState, files: TargetFile[]): Promise
   const load = async (path: string): Promise<boolean> => {
     if (texts.has(path)) return true;
     const f = byPath.get(path);
+    // Every file was read once before this pass: those it refused (too deep, crashed the parser,
+    // binary) are in unanalysedFiles and stay unparsed.
     if (!f?.read || f.size > CROSS_FILE.bytes || texts.size >= CROSS_FILE.files || languageOf(path) !== 'js' || st.unanalysedFiles.has(path)) return false;
-    const text = (await f.read()).toString('utf8');
-    // Files the first reading did not parse (too deep, or crashed the parser before) stay unparsed.
-    if (st.crashedBefore.has(path) || nestingBeyond(text) >= 0) return false;
-    texts.set(path, text);
+    texts.set(path, (await f.read()).toString('utf8'));
     return true;
   };
   for (const path of st.crossFileCandidates.slice(0, CROSS_FILE.candidates)) {

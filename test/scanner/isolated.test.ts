@@ -49,6 +49,19 @@ describe('scanIsolated', () => {
     expect(r.findings.map((f) => [f.file, f.ruleId])).toEqual([['lib/x\nbomb.js', 'unanalysed-code']]);
   });
 
+  it('a scan past its time limit is stopped with WARDEN_E_SCAN_TIMEOUT, its temporary folder removed', async () => {
+    const saved = process.env.TMPDIR;
+    const own = mkdtempSync(join(tmpdir(), 'warden-iso-timeout-'));
+    process.env.TMPDIR = own; // this test file runs in its own process
+    try {
+      await expect(scanIsolated({ files: [{ path: 'server.js', text: SERVER }], label: 'slow' }, { timeoutMs: 1 })).rejects.toMatchObject({ code: 'WARDEN_E_SCAN_TIMEOUT', where: 'slow' });
+      expect(readdirSync(own)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+
   it('a package of parser bombs ends with WARDEN_E_SCAN_CRASHED after a bounded number of attempts', async () => {
     const files = Array.from({ length: 6 }, (_, i) => ({ path: `bomb${i}.js`, text: BOMB }));
     await expect(scanIsolated({ files, label: 'bombs' })).rejects.toMatchObject({ code: 'WARDEN_E_SCAN_CRASHED', where: 'bombs: bomb5.js' });

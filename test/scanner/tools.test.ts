@@ -281,6 +281,9 @@ export const CALLBACK = { name: 'onSelect', description: 'Fired when a note is s
     expect(r.findings.filter((f) => f.ruleId === 'unanalysed-code').map((f) => f.severity)).toEqual(['critical']);
     expect(r.suppressed).toEqual([]);
     expect(r.rating).toBe('F');
+    // Turning the rule off does not turn the report off: the file was still not analysed.
+    const off = await scan({ files: [{ path: 'x.js', text: deep }] }, { disable: ['unanalysed-code'] });
+    expect(off.findings.filter((f) => f.ruleId === 'unanalysed-code').map((f) => f.file)).toEqual(['x.js']);
   });
 
   it('a file whose constants expand without end is reported as not fully analysed, and its literal tools are still read', async () => {
